@@ -1,0 +1,36 @@
+"""adpipeline: human-in-the-loop AI video-ad generation.
+
+>>> import adpipeline as ap
+>>> p = ap.start("30 s ad for Aurora, a reusable water bottle")   # doctest: +SKIP
+>>> p.story.approve()                                             # doctest: +SKIP
+"""
+
+from .errors import (
+    AdPipelineError,
+    BudgetExceeded,
+    ConflictError,
+    CorruptBlob,
+    InvalidInput,
+    ProviderError,
+    SessionNotFound,
+    StageError,
+)
+from .models import Brief, ImageAsset, Scene, Session, SessionSummary, Story, VideoAsset
+from .pipeline import (
+    ImageItem,
+    Pipeline,
+    VideoOutput,
+    batch,
+    resume,
+    sessions,
+    start,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AdPipelineError", "Brief", "BudgetExceeded", "ConflictError", "CorruptBlob", "ImageAsset",
+    "ImageItem", "InvalidInput", "Pipeline", "ProviderError", "Scene", "Session",
+    "SessionNotFound", "SessionSummary", "StageError", "Story", "VideoAsset", "VideoOutput",
+    "__version__", "batch", "resume", "sessions", "start",
+]

@@ -1,0 +1,172 @@
+"""The functions a user starts with: start, resume, sessions, batch."""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Executor, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from ..errors import AdPipelineError, InvalidInput
+from ..models import Brief, Session, SessionSummary, check_session_id
+from ..providers import choose
+from ..providers.base import Progress
+from ..store import SessionStore, default_home
+from .generate import derive_seed
+from .pipeline import Pipeline
+
+_DURATION_IN_PROMPT = re.compile(r"\b(\d{1,3})\s*(?:-\s*)?(?:s|sec|secs|second|seconds)\b", re.I)
+_VERTICAL = re.compile(r"\b(9:16|vertical|portrait|tiktok|reels?|shorts|stories)\b", re.I)
+_SQUARE = re.compile(r"\b(1:1|square|instagram post)\b", re.I)
+
+_stores: dict[Path, SessionStore] = {}
+_stores_lock = threading.Lock()
+
+
+def store_at(home: str | Path | None = None) -> SessionStore:
+    """One store object per directory and process (diskcache connections are reusable)."""
+    key = (Path(home) if home is not None else default_home()).expanduser().resolve()
+    with _stores_lock:
+        if key not in _stores:
+            _stores[key] = SessionStore(key)
+        return _stores[key]
+
+
+def start(
+    prompt: str,
+    *,
+    duration: int | None = None,
+    aspect: str | None = None,
+    brand: str | None = None,
+    product: str | None = None,
+    audience: str | None = None,
+    offer: str | None = None,
+    language: str = "en",
+    budget: float | None = None,
+    providers: Mapping[str, str] | None = None,
+    home: str | Path | None = None,
+    progress: bool | Progress | None = None,
+) -> Pipeline:
+    """Start a session from a product brief and write the first story.
+
+    ``duration`` (5..180 s) and ``aspect`` ("16:9", "9:16", "1:1") default to what the
+    prompt says ("30 s", "vertical"), else 30 s and 16:9. ``budget`` is in USD; the
+    offline providers cost nothing. ``providers`` picks a provider per capability, e.g.
+    ``{"text": "openai"}``. Raises ``InvalidInput`` for a bad brief, with nothing saved.
+
+    >>> p = start("30 s ad for Aurora, a reusable water bottle")  # doctest: +SKIP
+    >>> p.story.output.title  # doctest: +SKIP
+    """
+    if not isinstance(prompt, str):
+        raise InvalidInput(f"prompt must be text, got {type(prompt).__name__}.")
+    brief = Brief.create(
+        prompt=prompt,
+        duration_s=duration if duration is not None else _duration_from(prompt),
+        aspect=aspect if aspect is not None else _aspect_from(prompt),
+        brand=brand, product=product, audience=audience, offer=offer, language=language,
+    )
+    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int | float)
+                               or budget < 0):
+        raise InvalidInput(f"budget must be a non-negative number of USD, got {budget!r}.")
+    store = store_at(home)
+    session = Session(brief=brief, budget_usd=budget, providers=choose(providers))
+    session.stages["story"].status = "generating"
+    store.create(session)
+    pipeline = Pipeline(session.id, store, progress=_progress(progress))
+    first = (None, [], derive_seed(brief, "story", 0))
+    try:
+        pipeline.work("story", lambda s: first, pipeline.story.make)
+    except AdPipelineError as exc:
+        # The session is saved with the story marked failed: say how to get back to it.
+        exc.args = (f"{exc} (session {session.id} was saved: ap.resume({session.id!r}) "
+                    "and p.story.regenerate() to try again)",)
+        raise
+    return pipeline
+
+
+def resume(
+    session_id: str, *, home: str | Path | None = None, progress: bool | Progress | None = None
+) -> Pipeline:
+    """Open an existing session, from any process, in the state it was saved in."""
+    return Pipeline(check_session_id(session_id), store_at(home), progress=_progress(progress))
+
+
+def sessions(*, home: str | Path | None = None) -> list[SessionSummary]:
+    """Summaries (id, title, stage, status, cost) of every session, newest first."""
+    return store_at(home).list()
+
+
+def batch(
+    briefs: Iterable[str | Mapping[str, Any]],
+    *,
+    executor: Executor | None = None,
+    home: str | Path | None = None,
+    **options: Any,
+) -> list[str]:
+    """Take each brief from prompt to approved video; return the session ids in order.
+
+    Each brief is a prompt or a dict of :func:`start` arguments. ``executor`` is any
+    ``concurrent.futures.Executor`` (a thread pool by default; a Dask or Ray executor
+    when one machine is not enough). Extra keyword arguments go to every :func:`start`.
+    """
+    jobs = [{"prompt": b} if isinstance(b, str) else dict(b) for b in briefs]
+    for job in jobs:
+        job.update({k: v for k, v in options.items() if k not in job})
+        job["home"] = str(home) if home is not None else None
+    own = executor is None
+    pool = executor or ThreadPoolExecutor(max_workers=2)
+    try:
+        return list(pool.map(_run_one, jobs))
+    finally:
+        if own:
+            pool.shutdown()
+
+
+def _run_one(job: dict[str, Any]) -> str:
+    pipeline = start(**job)
+    pipeline.run_to_end()
+    return pipeline.id
+
+
+def _duration_from(prompt: str) -> int:
+    match = _DURATION_IN_PROMPT.search(prompt)
+    return int(match.group(1)) if match else 30
+
+
+def _aspect_from(prompt: str) -> str:
+    if _VERTICAL.search(prompt):
+        return "9:16"
+    if _SQUARE.search(prompt):
+        return "1:1"
+    return "16:9"
+
+
+def _progress(progress: bool | Progress | None) -> Progress | None:
+    if callable(progress):
+        return progress
+    if progress is None:
+        progress = sys.stderr.isatty()
+    return console_progress() if progress else None
+
+
+def console_progress() -> Callable[[int, int, str], None]:
+    """A progress reporter for terminals: one rich progress bar per piece of work."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                   transient=True)
+    task: dict[str, Any] = {}
+
+    def report(done: int, total: int, message: str) -> None:
+        if "id" not in task:
+            bar.start()
+            task["id"] = bar.add_task(message, total=total)
+        bar.update(task["id"], completed=done, total=total, description=message)
+        if done >= total:
+            bar.stop()
+            task.clear()
+
+    return report

@@ -1,0 +1,243 @@
+"""Making each stage's output: what is asked of which provider, with which inputs.
+
+Every provider call goes through the :class:`Gateway`, so each function here is free
+to ask again for something it asked before: unchanged requests are served from the
+cache. A person's changes (feedback adjustments, scene edits) live in the requests,
+so regenerating keeps them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidInput
+from ..models import (
+    FRAME_SIZES,
+    Brief,
+    Feedback,
+    ImageAsset,
+    Session,
+    StageName,
+    Story,
+    VideoAsset,
+)
+from ..providers import Providers
+from ..providers.base import ImageRequest, Progress, VideoRequest
+from ..providers.gateway import Gateway
+from ..store import BlobStore
+
+
+@dataclass
+class Context:
+    """What one piece of work needs besides the session."""
+
+    providers: Providers
+    blobs: BlobStore
+    gateway: Gateway
+    progress: Progress
+
+
+def derive_seed(brief: Brief, stage: str, version: int, item: int | None = None) -> int:
+    """A seed fixed by the brief and the version number: same script, same seeds."""
+    material = f"{brief.model_dump_json()}|{stage}|{version}|{item}"
+    return int(hashlib.sha256(material.encode()).hexdigest()[:8], 16)
+
+
+def story_of(session: Session) -> Story:
+    version = session.stages["story"].output
+    if version is None or version.story is None:
+        raise InvalidInput("this session has no story yet; regenerate the story stage.")
+    return version.story
+
+
+def images_of(session: Session, stage: StageName) -> list[ImageAsset]:
+    version = session.stages[stage].output
+    return list(version.images or []) if version is not None else []
+
+
+# story ----------------------------------------------------------------------
+
+
+def write_story(
+    ctx: Context, brief: Brief, previous: Story | None, feedback: list[Feedback], seed: int
+) -> Story:
+    provider = ctx.providers.text
+    ctx.progress(0, 1, "Writing the story ...")
+    params = {
+        "brief": brief.model_dump(mode="json"),
+        "previous": previous.model_dump(mode="json") if previous else None,
+        "feedback": [f.model_dump(mode="json", include={"text", "item", "changes"})
+                     for f in feedback],
+        "seed": seed,
+    }
+    data = ctx.gateway.call(
+        provider, "write_story", params,
+        lambda: provider.write_story(brief, previous, feedback, seed).model_dump(mode="json"),
+    )
+    ctx.progress(1, 1, "Story written")
+    return Story.model_validate(data)
+
+
+# images ---------------------------------------------------------------------
+
+
+def reference_requests(session: Session) -> list[ImageRequest]:
+    """The three reference sheets: product, main character, main setting."""
+    story = story_of(session)
+    width, height = FRAME_SIZES[session.brief.aspect]
+    settings = Counter(scene.setting for scene in story.scenes)
+    setting, when = settings.most_common(1)[0][0], story.scenes[0].time_of_day
+    common: dict[str, Any] = {
+        "width": width, "height": height, "seed": 0, "product": story.product,
+        "category": story.category, "product_color": story.product_color,
+        "character": story.main_character, "palette": story.palette,
+        "setting": setting, "time_of_day": when,
+    }
+    return [
+        ImageRequest(kind="product", label=f"{story.product} product sheet",
+                     prompt=f"product sheet: {story.product}, a {story.product_color} "
+                            f"{story.category}, front, side and detail views",
+                     camera="close-up", **common),
+        ImageRequest(kind="character", label=f"{story.main_character.split(',')[0]} character sheet",
+                     prompt=f"character sheet: {story.main_character}, front view, "
+                            f"{story.tone} mood", camera="medium", **common),
+        ImageRequest(kind="setting", label=f"{setting.capitalize()} setting sheet",
+                     prompt=f"setting sheet: an empty {setting} at {when}, {story.tone} palette",
+                     camera="wide", **common),
+    ]
+
+
+def storyboard_requests(session: Session) -> list[ImageRequest]:
+    story = story_of(session)
+    width, height = FRAME_SIZES[session.brief.aspect]
+    return [
+        ImageRequest(
+            kind="frame", label=f"Scene {scene.index}: {scene.beat}", prompt=scene.visual_prompt,
+            width=width, height=height, seed=0, product=story.product, category=story.category,
+            product_color=story.product_color,
+            character=scene.characters[0] if scene.characters else "",
+            palette=story.palette, setting=scene.setting, time_of_day=scene.time_of_day,
+            camera=scene.camera, action=scene.action, on_screen_text=scene.on_screen_text,
+        )
+        for scene in story.scenes
+    ]
+
+
+def draw_images(
+    ctx: Context,
+    requests: list[ImageRequest],
+    references: list[str],
+    *,
+    previous: list[ImageAsset],
+    feedback: list[Feedback],
+    seeds: list[int],
+    only: int | None,
+    fresh: bool,
+) -> list[ImageAsset]:
+    """Draw the stage's images; with ``only``, redraw one and keep the rest.
+
+    An item with feedback keeps its seed and adds the adjustments, so exactly the asked
+    change is visible; with ``fresh`` (regenerate without feedback) items get new seeds.
+    """
+    provider = ctx.providers.image
+    ref_bytes = [ctx.blobs.get(name) for name in references]
+    assets: list[ImageAsset] = []
+    total = len(requests)
+    for i, request in enumerate(requests):
+        old = previous[i] if i < len(previous) else None
+        mine = [f for f in feedback if f.item is None or f.item == i]
+        if only is not None and i != only and old is not None:
+            assets.append(old)
+            continue
+        if old is not None and not fresh and not mine and old.source != "generated":
+            assets.append(old)  # an inpainted or uploaded item is the person's work: keep it
+            continue
+        adjustments = dict(old.adjustments) if old is not None and not fresh else {}
+        for f in mine:
+            for key, value in f.changes.items():
+                if key == "item":
+                    continue
+                if key in ("brightness", "warmth", "contrast"):
+                    adjustments[key] = adjustments.get(key, 0) + value
+                else:
+                    adjustments[key] = value
+        seed = old.seed if old is not None and (mine or not fresh) else seeds[i]
+        if adjustments.get("setting"):
+            request = request.model_copy(update={"setting": adjustments["setting"]})
+        request = request.model_copy(update={"seed": seed, "adjustments": adjustments})
+        ctx.progress(i, total, f"Drawing {_noun(request)} {i + 1} of {total} ...")
+        params = request.model_dump(mode="json")
+        name = ctx.gateway.call(
+            provider, "generate", params,
+            lambda r=request: ctx.blobs.put(provider.generate(r, ref_bytes), "png"),
+            inputs=references,
+        )
+        assets.append(ImageAsset(
+            kind=request.kind, label=request.label, prompt=request.prompt, blob=name,
+            width=request.width, height=request.height, seed=seed,
+            scene=i + 1 if request.kind == "frame" else None, references=list(references),
+            adjustments=adjustments,
+        ))
+    ctx.progress(total, total, f"Drew {total} images")
+    return assets
+
+
+def _noun(request: ImageRequest) -> str:
+    return "frame" if request.kind == "frame" else "reference image"
+
+
+def inpaint(ctx: Context, asset: ImageAsset, mask_png: bytes, prompt: str, seed: int) -> ImageAsset:
+    provider = ctx.providers.inpaint
+    mask_name = ctx.blobs.put(mask_png, "png")
+    ctx.progress(0, 1, "Inpainting the masked region ...")
+    name = ctx.gateway.call(
+        provider, "inpaint", {"prompt": prompt, "seed": seed},
+        lambda: ctx.blobs.put(
+            provider.inpaint(ctx.blobs.get(asset.blob), mask_png, prompt, seed), "png"
+        ),
+        inputs=[asset.blob, mask_name],
+    )
+    ctx.progress(1, 1, "Inpainted")
+    return asset.model_copy(update={
+        "blob": name, "source": "inpainted", "note": f"inpainted: {prompt}",
+    })
+
+
+# video ----------------------------------------------------------------------
+
+
+def render_video(
+    ctx: Context, session: Session, frames: list[ImageAsset], transition_s: float, seed: int
+) -> VideoAsset:
+    story = story_of(session)
+    if len(frames) != len(story.scenes):
+        raise InvalidInput(
+            f"the storyboard has {len(frames)} frames for {len(story.scenes)} scenes; "
+            "reopen the storyboard and approve it again."
+        )
+    width, height = FRAME_SIZES[session.brief.aspect]
+    request = VideoRequest(story=story, width=width, height=height,
+                           transition_s=transition_s, seed=seed)
+    provider = ctx.providers.video
+    names = [f.blob for f in frames]
+
+    def run() -> dict[str, Any]:
+        with tempfile.TemporaryDirectory(prefix="adpipeline-video-") as tmp:
+            rendered = provider.render(
+                request, [ctx.blobs.get(n) for n in names], Path(tmp), ctx.progress
+            )
+            return {
+                "blob": ctx.blobs.put_file(rendered.video, "mp4"),
+                "poster": ctx.blobs.put_file(rendered.poster, "png"),
+                "subtitles": ctx.blobs.put_file(rendered.subtitles, "srt"),
+                "width": rendered.width, "height": rendered.height, "fps": rendered.fps,
+                "duration_s": rendered.duration_s, "frame_count": rendered.frame_count,
+            }
+
+    data = ctx.gateway.call(provider, "render", request.model_dump(mode="json"), run, inputs=names)
+    return VideoAsset(**data, transition_s=transition_s, frames=names)

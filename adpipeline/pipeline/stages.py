@@ -1,0 +1,504 @@
+"""The four stages as objects: read the output, talk about it, redo it, approve it."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InvalidInput, StageError
+from ..models import (
+    FRAME_SIZES,
+    STAGES,
+    Feedback,
+    ImageAsset,
+    Message,
+    Session,
+    StageName,
+    Story,
+    Version,
+)
+from ..providers.base import FeedbackPlan
+from ..providers.gateway import Gateway
+from . import generate
+from .generate import Context, derive_seed, images_of, story_of
+from .outputs import ImageItem, VideoOutput
+from .pipeline import add_version, possible_now, require_open
+
+if TYPE_CHECKING:
+    import numpy as np
+    from PIL import Image
+
+    from .pipeline import Pipeline
+
+MAX_FEEDBACK_CHARS = 2000
+_SCENE_FIELDS = ("setting", "time_of_day", "action", "camera", "voiceover", "on_screen_text",
+                 "visual_prompt")
+
+
+class Stage:
+    """What every stage can do. Reading properties loads the stored session."""
+
+    def __init__(self, pipeline: Pipeline, name: StageName) -> None:
+        self.pipeline = pipeline
+        self.name: StageName = name
+
+    def __repr__(self) -> str:
+        state = self.pipeline.session.stages[self.name]
+        return (f"<{type(self).__name__} {self.name}: {state.status}, "
+                f"{len(state.versions)} version(s)>")
+
+    # reading ----------------------------------------------------------------
+
+    @property
+    def status(self) -> str:
+        return self.pipeline.session.stages[self.name].status
+
+    @property
+    def error(self) -> str | None:
+        return self.pipeline.session.stages[self.name].error
+
+    @property
+    def versions(self) -> list[Version]:
+        return self.pipeline.session.stages[self.name].versions
+
+    @property
+    def current(self) -> int | None:
+        return self.pipeline.session.stages[self.name].current
+
+    @property
+    def pending(self) -> list[Feedback]:
+        return self.pipeline.session.stages[self.name].pending
+
+    @property
+    def messages(self) -> list[Message]:
+        return [m for m in self.pipeline.session.conversation if m.stage == self.name]
+
+    @property
+    def output(self) -> Any:
+        return self._view(self.pipeline.session)
+
+    def _view(self, session: Session) -> Any:
+        raise NotImplementedError
+
+    # acting -----------------------------------------------------------------
+
+    def feedback(self, text: str, item: int | None = None) -> str:
+        """Tell the stage what to change; returns the assistant's reply.
+
+        The change is applied by :meth:`regenerate` (or at once if the message asks to
+        regenerate or approve). Raises ``StageError`` unless this stage is under review.
+        """
+        text = _check_text(text, "feedback")
+        session = self.pipeline.session
+        require_open(session, self.name, "give feedback on")
+        self._check_item(session, item)
+        provider = self.pipeline.providers.text
+        gateway = Gateway(self.pipeline.store.calls, stage=self.name,
+                          budget_usd=session.budget_usd, spent_usd=session.cost_usd)
+        story = _story_or_none(session)
+        data = gateway.call(
+            provider, "interpret",
+            {"stage": self.name, "text": text, "item": item,
+             "story": story.model_dump(mode="json") if story else None},
+            lambda: provider.interpret(self.name, text, item, story).model_dump(mode="json"),
+        )
+        plan = FeedbackPlan.model_validate(data)
+        changes = dict(plan.changes)
+        target = changes.pop("item", item)
+        if target is not None:
+            target = self._resolve_item(session, target)
+
+        def change(s: Session) -> None:
+            require_open(s, self.name, "give feedback on")
+            s.conversation = [
+                *s.conversation,
+                Message(role="user", text=text, stage=self.name, item=target),
+                Message(role="assistant", text=plan.reply, stage=self.name, item=target),
+            ]
+            if changes:
+                state = s.stages[self.name]
+                state.pending = [*state.pending, Feedback(text=text, item=target, changes=changes)]
+            s.ledger = s.ledger + gateway.ledger
+
+        self.pipeline.update(change)
+        if plan.action == "regenerate":
+            self.regenerate(item=target)
+        elif plan.action == "approve":
+            self.approve()
+        return plan.reply
+
+    def regenerate(self, item: int | None = None) -> None:
+        """Make a new version applying pending feedback; with none, a new variant."""
+        raise NotImplementedError
+
+    def revert(self, n: int) -> None:
+        """Make version ``n`` current again (versions are kept, nothing is deleted)."""
+
+        def change(session: Session) -> None:
+            require_open(session, self.name, "revert")
+            state = session.stages[self.name]
+            if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n < len(state.versions):
+                raise InvalidInput(
+                    f"{self.name} has versions 0 to {len(state.versions) - 1}; "
+                    f"there is no version {n!r}."
+                )
+            state.current = n
+            state.status = "review"
+            state.error = None
+
+        self.pipeline.update(change)
+
+    def approve(self) -> None:
+        """Approve this stage and generate the next one."""
+        index = STAGES.index(self.name)
+        following = STAGES[index + 1] if index + 1 < len(STAGES) else None
+
+        def begin(session: Session) -> Any:
+            require_open(session, self.name, "approve")
+            state = session.stages[self.name]
+            state.status = "approved"
+            state.pending = []
+            session.stage = following or "complete"
+            return None if following is None else self.pipeline[following].prepare_first(session)
+
+        if following is None:
+            self.pipeline.update(begin)
+            return
+        stage = self.pipeline[following]
+        self.pipeline.work(following, begin, stage.make)
+
+    # for subclasses ---------------------------------------------------------
+
+    def prepare_first(self, session: Session) -> Any:
+        """What to generate when the previous stage is approved."""
+        raise NotImplementedError
+
+    def make(self, ctx: Context, session: Session, prepared: Any) -> Any:
+        raise NotImplementedError
+
+    def _check_item(self, session: Session, item: int | None) -> None:
+        if item is not None:
+            raise InvalidInput(f"{self.name} is a single item; leave out item=.")
+
+    def _resolve_item(self, session: Session, item: int) -> int:
+        self._check_item(session, item)
+        return item
+
+
+class StoryStage(Stage):
+    """The ad story: title, framework, timed scenes, voiceover, call to action."""
+
+    def _view(self, session: Session) -> Story | None:
+        output = session.stages["story"].output
+        return output.story if output is not None else None
+
+    def regenerate(self, item: int | None = None) -> None:
+        self._check_item(self.pipeline.session, item)
+
+        def begin(session: Session) -> Any:
+            require_open(session, "story", "regenerate", needs_output=False)
+            state = session.stages["story"]
+            seed = derive_seed(session.brief, "story", len(state.versions))
+            return story_of(session) if state.current is not None else None, state.pending, seed
+
+        self.pipeline.work("story", begin, self.make)
+
+    def prepare_first(self, session: Session) -> Any:
+        return None, [], derive_seed(session.brief, "story", 0)
+
+    def make(self, ctx: Context, session: Session, prepared: Any) -> Any:
+        previous, feedback, seed = prepared
+        story = generate.write_story(ctx, session.brief, previous, feedback, seed)
+        note = _note(feedback) if previous is not None else "first draft"
+
+        def apply(s: Session) -> None:
+            add_version(s, "story", Version(number=0, story=story, note=note))
+            s.stages["story"].pending = []
+
+        return apply
+
+    def edit_scene(self, scene: int, **fields: str) -> None:
+        """Change a scene's words by hand; saved as a new version and kept by later
+        regenerations. Fields: setting, time_of_day, action, camera, voiceover,
+        on_screen_text, visual_prompt."""
+        unknown = sorted(set(fields) - set(_SCENE_FIELDS))
+        if unknown or not fields:
+            raise InvalidInput(
+                f"edit_scene takes {', '.join(_SCENE_FIELDS)}; got {', '.join(unknown) or 'none'}."
+            )
+        cleaned = {k: _check_text(v, k, limit=600) for k, v in fields.items()}
+
+        def change(session: Session) -> None:
+            require_open(session, "story", "edit")
+            story = story_of(session)
+            if not isinstance(scene, int) or not 1 <= scene <= len(story.scenes):
+                raise InvalidInput(f"scenes are numbered 1 to {len(story.scenes)}; got {scene!r}.")
+            scenes = [s.model_copy(update=cleaned) if s.index == scene else s
+                      for s in story.scenes]
+            edits = {**story.scene_edits, scene: {**story.scene_edits.get(scene, {}), **cleaned}}
+            edited = story.model_copy(update={"scenes": scenes, "scene_edits": edits})
+            Story.model_validate(edited.model_dump())
+            note = f"scene {scene} edited: " + ", ".join(cleaned)
+            add_version(session, "story", Version(number=0, story=edited, note=note))
+
+        self.pipeline.update(change)
+
+
+class ImageStage(Stage):
+    """Reference images or storyboard frames: a list of items, each redone on its own."""
+
+    def _view(self, session: Session) -> list[ImageItem]:
+        stale = self._stale_items(session)
+        return [ImageItem(i, asset, self.pipeline.store.blobs, stale=i in stale)
+                for i, asset in enumerate(images_of(session, self.name))]
+
+    def _stale_items(self, session: Session) -> set[int]:
+        """Frames drawn from references that are no longer the approved ones."""
+        if self.name != "storyboard":
+            return set()
+        current = [a.blob for a in images_of(session, "reference_images")]
+        return {i for i, a in enumerate(images_of(session, "storyboard"))
+                if a.source == "generated" and a.references != current}
+
+    def _requests(self, session: Session) -> list[Any]:
+        if self.name == "reference_images":
+            return generate.reference_requests(session)
+        return generate.storyboard_requests(session)
+
+    def _references(self, session: Session) -> list[str]:
+        if self.name == "reference_images":
+            return []
+        return [a.blob for a in images_of(session, "reference_images")]
+
+    def prepare_first(self, session: Session) -> Any:
+        return self._prepare(session, only=None, feedback=[], fresh=False)
+
+    def _prepare(self, session: Session, *, only: int | None, feedback: list[Feedback],
+                 fresh: bool) -> dict[str, Any]:
+        state = session.stages[self.name]
+        requests = self._requests(session)
+        version = len(state.versions)
+        previous = images_of(session, self.name)
+        if len(previous) != len(requests):
+            previous = []  # the story's scene count changed: draw every frame anew
+        return {
+            "requests": requests, "references": self._references(session),
+            "previous": previous, "feedback": feedback, "fresh": fresh, "only": only,
+            "seeds": [derive_seed(session.brief, self.name, version, i)
+                      for i in range(len(requests))],
+            "consumed": feedback,
+        }
+
+    def make(self, ctx: Context, session: Session, prepared: Any) -> Any:
+        prepared = dict(prepared)
+        consumed: list[Feedback] = prepared.pop("consumed")
+        assets = generate.draw_images(ctx, **prepared)
+        only = prepared["only"]
+        if prepared["previous"]:
+            which = "all items" if only is None else f"item {only + 1}"
+            note = f"{which}: {_note(prepared['feedback'])}"
+        else:
+            note = "first draft"
+
+        def apply(s: Session) -> None:
+            add_version(s, self.name, Version(number=0, images=assets, note=note))
+            state = s.stages[self.name]
+            state.pending = [f for f in state.pending if not any(_same(f, g) for g in consumed)]
+
+        return apply
+
+    def regenerate(self, item: int | None = None) -> None:
+        session = self.pipeline.session
+        if item is not None:
+            item = self._resolve_item(session, item)
+
+        def begin(s: Session) -> Any:
+            require_open(s, self.name, "regenerate", needs_output=False)
+            pending = s.stages[self.name].pending
+            # Feedback for all items applies to this one too, but stays pending for the rest.
+            applies = pending if item is None else [f for f in pending if f.item in (None, item)]
+            prepared = self._prepare(s, only=item, feedback=applies, fresh=not applies)
+            if item is not None:
+                prepared["consumed"] = [f for f in applies if f.item == item]
+            return prepared
+
+        self.pipeline.work(self.name, begin, self.make)
+
+    def edit(self, item: int, mask: Any, prompt: str) -> None:
+        """Inpaint: redraw the white (True) part of ``mask`` on ``item`` as ``prompt`` says.
+
+        ``mask`` is a bool array HxW, a PIL image or PNG bytes, the size of the image.
+        The original stays as the previous version: compare, then ``revert`` if needed.
+        """
+        from ..media.masks import mask_to_png, validate_mask
+
+        prompt = _check_text(prompt, "prompt", limit=1000)
+        session = self.pipeline.session
+        require_open(session, self.name, "edit")
+        index = self._resolve_item(session, item)
+        asset = images_of(session, self.name)[index]
+        array = validate_mask(_as_mask_array(mask), asset.width, asset.height)
+        mask_png = mask_to_png(array)
+        seed = derive_seed(session.brief, self.name, len(session.stages[self.name].versions), index)
+
+        def begin(s: Session) -> ImageAsset:
+            require_open(s, self.name, "edit")
+            current = images_of(s, self.name)
+            if current[index].blob != asset.blob:
+                raise StageError(f"item {index + 1} changed while you painted; look again.")
+            return current[index]
+
+        def make(ctx: Context, s: Session, original: ImageAsset) -> Any:
+            edited = generate.inpaint(ctx, original, mask_png, prompt, seed)
+            return self._replacing(index, edited, f"item {index + 1} inpainted: {prompt}")
+
+        self.pipeline.work(self.name, begin, make)
+
+    def replace(self, item: int, image: bytes | str | Path | Image.Image) -> None:
+        """Put your own image in place of ``item`` (fitted to the frame size)."""
+        from ..media.images import decode_image, encode_png, fit_to
+
+        session = self.pipeline.session
+        require_open(session, self.name, "replace an item of")
+        index = self._resolve_item(session, item)
+        width, height = FRAME_SIZES[session.brief.aspect]
+        picture = decode_image(_image_bytes(image))
+        name = self.pipeline.store.blobs.put(encode_png(fit_to(picture, width, height)), "png")
+        old = images_of(session, self.name)[index]
+        new = old.model_copy(update={"blob": name, "source": "uploaded", "width": width,
+                                     "height": height, "note": "replaced by an uploaded image"})
+
+        def change(s: Session) -> None:
+            require_open(s, self.name, "replace an item of")
+            self._replacing(index, new, f"item {index + 1} replaced by an upload")(s)
+
+        self.pipeline.update(change)
+
+    def _replacing(self, index: int, asset: ImageAsset, note: str) -> Any:
+        def apply(s: Session) -> None:
+            assets = images_of(s, self.name)
+            assets[index] = asset
+            add_version(s, self.name, Version(number=0, images=assets, note=note))
+
+        return apply
+
+    def _check_item(self, session: Session, item: int | None) -> None:
+        if item is None:
+            return
+        count = len(images_of(session, self.name))
+        if not isinstance(item, int) or isinstance(item, bool) or not 0 <= item < count:
+            raise InvalidInput(
+                f"{self.name} has items 0 to {count - 1} (0-based); there is no item {item!r}."
+            )
+
+    def _resolve_item(self, session: Session, item: int) -> int:
+        if item == -1:  # "the last frame" in chat
+            item = len(images_of(session, self.name)) - 1
+        self._check_item(session, item)
+        return item
+
+
+class VideoStage(Stage):
+    """The rendered ad."""
+
+    def _view(self, session: Session) -> VideoOutput | None:
+        output = session.stages["video"].output
+        if output is None or output.video is None:
+            return None
+        return VideoOutput(output.video, self.pipeline.store.blobs)
+
+    def prepare_first(self, session: Session) -> Any:
+        transition = 0.5
+        previous = session.stages["video"].output
+        if previous is not None and previous.video is not None:
+            transition = previous.video.transition_s
+        return images_of(session, "storyboard"), transition, derive_seed(session.brief, "video", 0)
+
+    def make(self, ctx: Context, session: Session, prepared: Any) -> Any:
+        frames, transition, seed = prepared
+        video = generate.render_video(ctx, session, frames, transition, seed)
+        pending = session.stages["video"].pending
+
+        def apply(s: Session) -> None:
+            add_version(s, "video", Version(number=0, video=video, note=_note(pending)))
+            s.stages["video"].pending = []
+
+        return apply
+
+    def regenerate(self, item: int | None = None) -> None:
+        self._check_item(self.pipeline.session, item)
+
+        def begin(s: Session) -> Any:
+            require_open(s, "video", "regenerate", needs_output=False)
+            frames, transition, _ = self.prepare_first(s)
+            for f in s.stages["video"].pending:
+                transition = float(f.changes.get("transition_s", transition))
+            return frames, transition, derive_seed(s.brief, "video", len(s.stages["video"].versions))
+
+        self.pipeline.work("video", begin, self.make)
+
+
+def _story_or_none(session: Session) -> Story | None:
+    output = session.stages["story"].output
+    return output.story if output is not None else None
+
+
+def _note(feedback: list[Feedback]) -> str:
+    if not feedback:
+        return "new variant"
+    return "feedback: " + "; ".join(f.text for f in feedback)
+
+
+def _same(a: Feedback, b: Feedback) -> bool:
+    return a.text == b.text and a.item == b.item and a.time == b.time
+
+
+def _check_text(text: object, what: str, *, limit: int = MAX_FEEDBACK_CHARS) -> str:
+    if not isinstance(text, str):
+        raise InvalidInput(f"{what} must be text, got {type(text).__name__}.")
+    cleaned = text.strip()
+    if not cleaned:
+        raise InvalidInput(f"{what} is empty; say what should change.")
+    if len(cleaned) > limit:
+        raise InvalidInput(f"{what} is {len(cleaned)} characters; keep it under {limit}.")
+    return cleaned
+
+
+def _as_mask_array(mask: Any) -> np.ndarray:
+    import numpy as np
+    from PIL import Image
+
+    from ..media.masks import mask_from_png
+
+    if isinstance(mask, bytes | bytearray | memoryview):
+        return mask_from_png(bytes(mask))
+    if isinstance(mask, Image.Image):
+        return np.asarray(mask.convert("L"))
+    if isinstance(mask, np.ndarray):
+        return mask
+    raise InvalidInput(
+        f"mask must be a numpy array, a PIL image or PNG bytes, got {type(mask).__name__}."
+    )
+
+
+def _image_bytes(image: bytes | str | Path | Image.Image) -> bytes:
+    from PIL import Image
+
+    if isinstance(image, bytes | bytearray | memoryview):
+        return bytes(image)
+    if isinstance(image, str | Path):
+        path = Path(image)
+        if not path.is_file():
+            raise InvalidInput(f"no image file at {path}.")
+        return path.read_bytes()
+    if isinstance(image, Image.Image):
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG")
+        return buffer.getvalue()
+    raise InvalidInput(
+        f"image must be bytes, a file path or a PIL image, got {type(image).__name__}."
+    )
+
+
+__all__ = ["ImageStage", "Stage", "StoryStage", "VideoStage", "possible_now"]

@@ -1,0 +1,125 @@
+"""Providers, chosen per capability, and the choke point every call passes.
+
+``choose({"text": "openai", "image": "offline"})`` fills in the rest from the
+``ADPIPELINE_PROVIDERS`` environment variable (``text=openai,image=replicate``) and
+then the offline default. A choice is ``name`` or ``name:model``. Only names are kept
+in the session; keys are read from the environment when a provider is built.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import InvalidInput
+from .base import (
+    CAPABILITIES,
+    ImageProvider,
+    InpaintProvider,
+    TextProvider,
+    VideoProvider,
+)
+
+NAMES: dict[str, tuple[str, ...]] = {
+    "text": ("offline", "openai"),
+    "image": ("offline", "openai", "replicate"),
+    "inpaint": ("offline", "openai", "replicate"),
+    "video": ("offline", "replicate"),
+}
+
+
+def choose(requested: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Validate a capability -> provider mapping and complete it with defaults."""
+    chosen = {capability: "offline" for capability in CAPABILITIES}
+    chosen.update(_from_env())
+    for capability, choice in (requested or {}).items():
+        if capability not in CAPABILITIES:
+            raise InvalidInput(
+                f"unknown capability {capability!r}: choose from {', '.join(CAPABILITIES)}."
+            )
+        chosen[capability] = choice
+    for capability, choice in chosen.items():
+        name = choice.split(":", 1)[0]
+        if name not in NAMES[capability]:
+            raise InvalidInput(
+                f"no {name!r} provider for {capability}: choose from "
+                f"{', '.join(NAMES[capability])}."
+            )
+    return chosen
+
+
+def _from_env() -> dict[str, str]:
+    spec = os.environ.get("ADPIPELINE_PROVIDERS", "").strip()
+    if not spec:
+        return {}
+    pairs = {}
+    for part in spec.split(","):
+        capability, _, choice = part.partition("=")
+        if not choice:
+            raise InvalidInput(
+                f"ADPIPELINE_PROVIDERS={spec!r}: write it as text=openai,image=replicate."
+            )
+        pairs[capability.strip()] = choice.strip()
+    return pairs
+
+
+class Providers:
+    """The provider for each capability of one session, built when first used."""
+
+    def __init__(self, chosen: Mapping[str, str]) -> None:
+        self.chosen = dict(chosen)
+        self._made: dict[str, Any] = {}
+
+    @classmethod
+    def build(cls, chosen: Mapping[str, str]) -> Providers:
+        return cls(choose(chosen))
+
+    def get(self, capability: str) -> Any:
+        if capability not in self._made:
+            name, _, model = self.chosen[capability].partition(":")
+            self._made[capability] = _make(capability, name, model or None)
+        return self._made[capability]
+
+    @property
+    def text(self) -> TextProvider:
+        return self.get("text")  # type: ignore[no-any-return]
+
+    @property
+    def image(self) -> ImageProvider:
+        return self.get("image")  # type: ignore[no-any-return]
+
+    @property
+    def inpaint(self) -> InpaintProvider:
+        return self.get("inpaint")  # type: ignore[no-any-return]
+
+    @property
+    def video(self) -> VideoProvider:
+        return self.get("video")  # type: ignore[no-any-return]
+
+
+def _make(capability: str, name: str, model: str | None) -> Any:
+    # Imported here so a session that never uses a provider never imports its client.
+    if name == "offline":
+        if capability == "text":
+            from .offline.text import OfflineTextProvider
+
+            return OfflineTextProvider()
+        if capability in ("image", "inpaint"):
+            from .offline.images import OfflineImageProvider
+
+            return OfflineImageProvider()
+        from .offline.video import OfflineVideoProvider
+
+        return OfflineVideoProvider()
+    if name == "openai":
+        from .openai import OpenAIImageProvider, OpenAITextProvider
+
+        if capability == "text":
+            return OpenAITextProvider(model=model)
+        return OpenAIImageProvider(model=model)
+    if name == "replicate":
+        from .replicate import ReplicateProvider
+
+        return ReplicateProvider(capability=capability, model=model)
+    raise InvalidInput(f"no provider {name!r}.")

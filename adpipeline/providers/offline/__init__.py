@@ -1,0 +1,1 @@
+"""Providers that need no keys and no network: real story, real images, real video."""

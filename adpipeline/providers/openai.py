@@ -1,0 +1,232 @@
+"""OpenAI, or any OpenAI-compatible endpoint (Ollama, vLLM, LM Studio) via ``OPENAI_BASE_URL``.
+
+The key is read from ``OPENAI_API_KEY`` when the client is first needed and lives only
+in the client object; it never reaches a session, a cache key, a ledger or a log.
+The client's own retries are off: the gateway retries, so there is one policy.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+from typing import Any
+from urllib.parse import urlparse
+
+from ..errors import InvalidInput, ProviderError
+from ..models import Brief, Feedback, StageName, Story
+from .base import Cost, FeedbackPlan, ImageRequest
+from .offline.story import split_duration
+
+# USD per million input / output tokens, and per image; unknown models are priced as
+# the dearest listed so a budget errs on the side of stopping.
+_TEXT_PRICES = {"gpt-4o-mini": (0.15, 0.60), "gpt-4.1-mini": (0.40, 1.60), "gpt-4o": (2.50, 10.0),
+                "gpt-4.1": (2.00, 8.00)}
+_IMAGE_PRICES = {"gpt-image-1": 0.042, "dall-e-3": 0.040, "dall-e-2": 0.020}
+_STORY_OUTPUT_TOKENS = 1800
+
+
+def _is_local(base_url: str | None) -> bool:
+    host = urlparse(base_url).hostname if base_url else None
+    return host in ("localhost", "127.0.0.1", "::1")
+
+
+class _OpenAIBase:
+    name = "openai"
+    default_model = ""
+
+    def __init__(self, model: str | None = None) -> None:
+        self.model = model or os.environ.get("ADPIPELINE_OPENAI_MODEL") or self.default_model
+        self._base_url = os.environ.get("OPENAI_BASE_URL") or None
+        self._client: Any = None
+
+    def __repr__(self) -> str:  # never show the client: it holds the key
+        return f"{type(self).__name__}(model={self.model!r})"
+
+    def client(self) -> Any:
+        if self._client is None:
+            try:
+                import openai
+            except ImportError:
+                raise InvalidInput(
+                    "the openai provider needs the openai package: pip install 'adpipeline[openai]'."
+                ) from None
+            key = os.environ.get("OPENAI_API_KEY")
+            if not key and not self._base_url:
+                raise InvalidInput(
+                    "the openai provider needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local "
+                    "OpenAI-compatible server such as Ollama); set it, or use the offline provider."
+                )
+            self._client = openai.OpenAI(
+                api_key=key or "not-needed", base_url=self._base_url, max_retries=0, timeout=120
+            )
+        return self._client
+
+    def _call(self, what: str, fn: Any) -> Any:
+        import openai
+
+        try:
+            return fn()
+        except (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError,
+                openai.InternalServerError) as exc:
+            raise ProviderError(f"OpenAI {what} failed for now: {type(exc).__name__}",
+                                transient=True) from None
+        except openai.AuthenticationError:
+            raise ProviderError(
+                "OpenAI rejected the API key (401): check OPENAI_API_KEY."
+            ) from None
+        except openai.APIStatusError as exc:
+            raise ProviderError(
+                f"OpenAI {what} failed with HTTP {exc.status_code}: {_message(exc)}"
+            ) from None
+
+
+def _message(exc: Any) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict) and "message" in error:
+            return str(error["message"])[:300]
+    return str(exc)[:300]
+
+
+class OpenAITextProvider(_OpenAIBase):
+    default_model = "gpt-4o-mini"
+
+    def estimate(self, operation: str, params: dict[str, Any]) -> Cost:
+        prompt_tokens = len(json.dumps(params, default=str)) / 4 + 400
+        output_tokens = _STORY_OUTPUT_TOKENS if operation == "write_story" else 250
+        if _is_local(self._base_url):
+            return Cost(units=prompt_tokens + output_tokens, unit="tokens", usd=0.0)
+        price_in, price_out = _TEXT_PRICES.get(self.model, max(_TEXT_PRICES.values()))
+        usd = (prompt_tokens * price_in + output_tokens * price_out) / 1e6
+        return Cost(units=round(prompt_tokens + output_tokens), unit="tokens", usd=round(usd, 6))
+
+    def write_story(
+        self, brief: Brief, previous: Story | None, feedback: list[Feedback], seed: int
+    ) -> Story:
+        schema = Story.model_json_schema()
+        instructions = (
+            "You write video-ad stories. Reply with JSON only, matching the schema. Pick an ad "
+            "framework (AIDA, PAS, BAB, FAB, problem-solution or testimonial) and say why in "
+            "framework_reason. Write 3 to 8 scenes with start_s and duration_s in seconds that "
+            f"sum to {brief.duration_s}; each with setting, time_of_day, action, camera, "
+            "voiceover, on_screen_text (at most 6 words) and visual_prompt. End with a call "
+            "to action scene."
+        )
+        user = {"brief": brief.model_dump(mode="json")}
+        if previous is not None:
+            user["previous_story"] = previous.model_dump(mode="json")
+            user["apply_feedback"] = [f.text for f in feedback] or ["write a different variant"]
+        response = self._call("story", lambda: self.client().chat.completions.create(
+            model=self.model,
+            seed=seed,
+            messages=[{"role": "system", "content": instructions},
+                      {"role": "user", "content": json.dumps(user)}],
+            response_format={"type": "json_schema",
+                             "json_schema": {"name": "story", "schema": schema}},
+        ))
+        content = response.choices[0].message.content or ""
+        try:
+            story = Story.model_validate_json(content)
+        except ValueError as exc:
+            raise ProviderError(
+                f"OpenAI returned a story that does not fit the schema ({exc.__class__.__name__}); "
+                "regenerate to try again."
+            ) from None
+        return retime(story, brief.duration_s)
+
+    def interpret(
+        self, stage: StageName, text: str, item: int | None, story: Story | None
+    ) -> FeedbackPlan:
+        instructions = (
+            f"You help a person review the {stage} stage of a video ad. Answer with JSON: "
+            '{"reply": one or two sentences saying what you will change, "action": null, '
+            '"regenerate" or "approve"}. Only choose approve or regenerate when the person asks.'
+        )
+        context = {"message": text, "item": item,
+                   "story": story.model_dump(mode="json") if story else None}
+        response = self._call("chat", lambda: self.client().chat.completions.create(
+            model=self.model,
+            messages=[{"role": "system", "content": instructions},
+                      {"role": "user", "content": json.dumps(context)}],
+            response_format={"type": "json_object"},
+        ))
+        try:
+            data = json.loads(response.choices[0].message.content or "{}")
+        except json.JSONDecodeError:
+            data = {}
+        action = data.get("action") if data.get("action") in ("regenerate", "approve") else None
+        reply = str(data.get("reply") or "Noted; I will apply it when you regenerate.")[:600]
+        return FeedbackPlan(reply=reply, changes={"instruction": text}, action=action)
+
+
+def retime(story: Story, duration_s: int) -> Story:
+    """Make scene timings sum exactly to ``duration_s`` (models are approximate)."""
+    durations = split_duration(duration_s, [s.beat for s in story.scenes])
+    start = 0.0
+    scenes = []
+    for scene, duration in zip(story.scenes, durations, strict=True):
+        scenes.append(scene.model_copy(update={"start_s": start, "duration_s": duration}))
+        start += duration
+    return story.model_copy(update={"scenes": scenes})
+
+
+class OpenAIImageProvider(_OpenAIBase):
+    default_model = "gpt-image-1"
+
+    def estimate(self, operation: str, params: dict[str, Any]) -> Cost:
+        usd = 0.0 if _is_local(self._base_url) else _IMAGE_PRICES.get(self.model, 0.19)
+        return Cost(units=1, unit="images", usd=usd)
+
+    def generate(self, request: ImageRequest, references: list[bytes]) -> bytes:
+        prompt = _image_prompt(request)
+        response = self._call("image", lambda: self.client().images.generate(
+            model=self.model, prompt=prompt, size=_size(request.width, request.height), n=1,
+        ))
+        return _fit_png(_image_bytes(response), request.width, request.height)
+
+    def inpaint(self, image: bytes, mask: bytes, prompt: str, seed: int) -> bytes:
+        from PIL import Image
+
+        source = Image.open(io.BytesIO(image)).convert("RGBA")
+        # OpenAI edits where the mask is transparent; ours is white where to edit.
+        alpha = Image.open(io.BytesIO(mask)).convert("L").point(lambda v: 0 if v > 127 else 255)
+        cutout = source.copy()
+        cutout.putalpha(alpha)
+        buffer = io.BytesIO()
+        cutout.save(buffer, "PNG")
+        response = self._call("image edit", lambda: self.client().images.edit(
+            model=self.model, image=("image.png", image), mask=("mask.png", buffer.getvalue()),
+            prompt=prompt, n=1,
+        ))
+        return _fit_png(_image_bytes(response), source.width, source.height)
+
+
+def _image_prompt(request: ImageRequest) -> str:
+    parts = [request.prompt, f"storyboard {request.kind}, {request.camera} framing"]
+    if request.adjustments:
+        parts.append("adjust: " + ", ".join(f"{k} {v}" for k, v in request.adjustments.items()))
+    return "; ".join(parts)
+
+
+def _size(width: int, height: int) -> str:
+    if width > height:
+        return "1536x1024"
+    if height > width:
+        return "1024x1536"
+    return "1024x1024"
+
+
+def _image_bytes(response: Any) -> bytes:
+    datum = response.data[0]
+    if getattr(datum, "b64_json", None):
+        return base64.b64decode(datum.b64_json)
+    raise ProviderError("OpenAI returned no image data; regenerate to try again.")
+
+
+def _fit_png(data: bytes, width: int, height: int) -> bytes:
+    from ..media.images import decode_image, encode_png, fit_to
+
+    return encode_png(fit_to(decode_image(data), width, height))
