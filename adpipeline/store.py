@@ -18,6 +18,9 @@ Trade-offs, measured in ``benchmarks/bench_store.py``:
   the record stays small (diskcache moves values over 32 KB to separate files, which
   is slower), identical media is stored once, a video has a real path a player or
   ffprobe can open, and every read checks the content against its name.
+* diskcache's ``get`` returns the default *silently* when SQLite is busy unless
+  ``retry=True``; under two writing processes that looked like a missing session.
+  Every read and write here passes ``retry=True``.
 * diskcache evicts by default once it passes 1 GB; sessions must never be evicted,
   so the session cache sets ``eviction_policy="none"``. The call cache may evict.
 """
@@ -33,7 +36,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import diskcache
 import platformdirs
@@ -142,14 +144,14 @@ class SessionStore:
     def create(self, session: Session) -> Session:
         """Store a new session as version 1."""
         check_session_id(session.id)
-        with self._sessions.transact():
+        with self._sessions.transact(retry=True):
             if ("session", session.id) in self._sessions:
                 raise ConflictError(f"session {session.id} already exists.")
             return self._write(session, 1)
 
     def load(self, session_id: str) -> Session:
         check_session_id(session_id)
-        stored = self._sessions.get(("session", session_id))
+        stored = self._sessions.get(("session", session_id), retry=True)
         if stored is None:
             raise SessionNotFound(
                 f"no session {session_id} in {self.home}; `adpipeline sessions list` shows "
@@ -164,8 +166,8 @@ class SessionStore:
         first, raises :class:`ConflictError` and writes nothing.
         """
         check_session_id(session.id)
-        with self._sessions.transact():
-            stored = self._sessions.get(("session", session.id))
+        with self._sessions.transact(retry=True):
+            stored = self._sessions.get(("session", session.id), retry=True)
             if stored is None:
                 raise SessionNotFound(f"session {session.id} was deleted; start a new one.")
             if stored[0] != session.version:
@@ -177,30 +179,30 @@ class SessionStore:
 
     def version(self, session_id: str) -> int:
         """The stored version: a cheap way to notice that another process saved."""
-        stored = self._sessions.get(("session", check_session_id(session_id)))
+        stored = self._sessions.get(("session", check_session_id(session_id)), retry=True)
         if stored is None:
             raise SessionNotFound(f"no session {session_id}.")
         return int(stored[0])
 
     def _write(self, session: Session, version: int) -> Session:
         saved = session.model_copy(update={"version": version, "updated_at": now()})
-        self._sessions.set(("session", saved.id), (version, saved.model_dump_json()))
-        self._sessions.set(("summary", saved.id), saved.summary().model_dump(mode="json"))
+        self._sessions.set(("session", saved.id), (version, saved.model_dump_json()), retry=True)
+        self._sessions.set(("summary", saved.id), saved.summary().model_dump(mode="json"),
+                           retry=True)
         return saved
 
     def list(self) -> list[SessionSummary]:
         """Summaries of every session, most recently changed first."""
-        summaries = [
-            SessionSummary.model_validate(self._sessions.get(key))
-            for key in self._sessions.iterkeys()
-            if key[0] == "summary"
-        ]
+        found = (self._sessions.get(key, retry=True)
+                 for key in self._sessions.iterkeys() if key[0] == "summary")
+        # A session deleted while we iterate reads as None: skip it.
+        summaries = [SessionSummary.model_validate(s) for s in found if s is not None]
         summaries.sort(key=lambda s: s.updated_at, reverse=True)
         return summaries
 
     def delete(self, session_id: str) -> None:
         check_session_id(session_id)
-        with self._sessions.transact():
+        with self._sessions.transact(retry=True):
             if ("session", session_id) not in self._sessions:
                 raise SessionNotFound(f"no session {session_id} to delete.")
             del self._sessions[("session", session_id)]
@@ -218,14 +220,9 @@ class SessionStore:
 
     # call cache -------------------------------------------------------------
 
-    def cached(self, key: str) -> Any:
-        return self.calls.get(key)
-
-    def remember(self, key: str, value: Any) -> None:
-        self.calls.set(key, value)
 
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Group many writes (tests, benchmarks) into one transaction."""
-        with self._sessions.transact():
+        with self._sessions.transact(retry=True):
             yield

@@ -85,7 +85,7 @@ class Gateway:
     ) -> T:
         key = cache_key(provider, operation, params, inputs)
         cost = provider.estimate(operation, params)
-        hit = self._cache.get(key)
+        hit = self._cache.get(key, retry=True)
         if hit is not None:
             self._record(provider, operation, cost.units, cost.unit, cost.usd, cached=True)
             return hit  # type: ignore[no-any-return]
@@ -97,7 +97,7 @@ class Gateway:
                 "switch this capability to the offline provider."
             )
         result = self._with_retries(provider, operation, run)
-        self._cache.set(key, result)
+        self._cache.set(key, result, retry=True)
         self.spent_usd += cost.usd
         self._record(provider, operation, cost.units, cost.unit, cost.usd, cached=False)
         return result

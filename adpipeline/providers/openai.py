@@ -12,24 +12,28 @@ import io
 import json
 import os
 from typing import Any
-from urllib.parse import urlparse
 
 from ..errors import InvalidInput, ProviderError
 from ..models import Brief, Feedback, StageName, Story
 from .base import Cost, FeedbackPlan, ImageRequest
 from .offline.story import split_duration
 
-# USD per million input / output tokens, and per image; unknown models are priced as
-# the dearest listed so a budget errs on the side of stopping.
+# USD per million input / output tokens, and per image.
 _TEXT_PRICES = {"gpt-4o-mini": (0.15, 0.60), "gpt-4.1-mini": (0.40, 1.60), "gpt-4o": (2.50, 10.0),
                 "gpt-4.1": (2.00, 8.00)}
 _IMAGE_PRICES = {"gpt-image-1": 0.042, "dall-e-3": 0.040, "dall-e-2": 0.020}
 _STORY_OUTPUT_TOKENS = 1800
 
 
-def _is_local(base_url: str | None) -> bool:
-    host = urlparse(base_url).hostname if base_url else None
-    return host in ("localhost", "127.0.0.1", "::1")
+def _price(table: dict[str, Any], model: str, base_url: str | None) -> Any:
+    """A listed model costs what OpenAI charges, wherever it is served. An unlisted model
+    on a custom endpoint (Ollama, vLLM) is free; on OpenAI's own, it is priced as the
+    dearest listed, so a budget errs on the side of stopping."""
+    if model in table:
+        return table[model]
+    if base_url:
+        return None
+    return max(table.values())
 
 
 class _OpenAIBase:
@@ -97,9 +101,7 @@ class OpenAITextProvider(_OpenAIBase):
     def estimate(self, operation: str, params: dict[str, Any]) -> Cost:
         prompt_tokens = len(json.dumps(params, default=str)) / 4 + 400
         output_tokens = _STORY_OUTPUT_TOKENS if operation == "write_story" else 250
-        if _is_local(self._base_url):
-            return Cost(units=prompt_tokens + output_tokens, unit="tokens", usd=0.0)
-        price_in, price_out = _TEXT_PRICES.get(self.model, max(_TEXT_PRICES.values()))
+        price_in, price_out = _price(_TEXT_PRICES, self.model, self._base_url) or (0.0, 0.0)
         usd = (prompt_tokens * price_in + output_tokens * price_out) / 1e6
         return Cost(units=round(prompt_tokens + output_tokens), unit="tokens", usd=round(usd, 6))
 
@@ -177,7 +179,7 @@ class OpenAIImageProvider(_OpenAIBase):
     default_model = "gpt-image-1"
 
     def estimate(self, operation: str, params: dict[str, Any]) -> Cost:
-        usd = 0.0 if _is_local(self._base_url) else _IMAGE_PRICES.get(self.model, 0.19)
+        usd = _price(_IMAGE_PRICES, self.model, self._base_url) or 0.0
         return Cost(units=1, unit="images", usd=usd)
 
     def generate(self, request: ImageRequest, references: list[bytes]) -> bytes:

@@ -257,7 +257,9 @@ def knobs_from_story(story: Story) -> Knobs:
         focus=story.focus,
         audience=story.audience,
         offer=story.offer,
-        cta=story.cta,
+        # Keep a call to action only if a person chose it; a default one follows the offer.
+        cta=None if story.cta == _default_cta(story.product, story.offer, story.focus)
+        else story.cta,
         scenes=len(story.scenes),
         duration_s=round(story.duration_s),
         product_color=story.product_color,

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Set up everything the tests need on a fresh Debian machine, then run them all:
+# lint, unit and integration tests, browser tests in Debian's Chromium, and the
+# example notebooks under nbval. Safe to run again: finished steps are skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+venv=${ADPIPELINE_VENV:-.venv}
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install --quiet --upgrade pip
+"$venv/bin/python" -m pip install --quiet -e ".[test]"
+
+if [ ! -x /usr/bin/chromium ]; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+# A widget must never pick up a dev server or a file watcher in CI.
+unset ANYWIDGET_HMR
+export ADPIPELINE_HOME="${ADPIPELINE_HOME:-$(mktemp -d)}"
+
+"$venv/bin/ruff" check adpipeline tests benchmarks cli_tools
+"$venv/bin/python" -m pytest -q -p no:cacheprovider tests "$@"
+"$venv/bin/python" -m pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env notebooks

@@ -1,0 +1,31 @@
+"""Every test gets its own store directory and an environment without provider keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import adpipeline as ap
+from adpipeline.pipeline import entry
+
+BRIEF = "30 s ad for Aurora, a reusable water bottle"
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    store = tmp_path / "home"
+    monkeypatch.setenv("ADPIPELINE_HOME", str(store))
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "REPLICATE_API_TOKEN",
+                 "ADPIPELINE_PROVIDERS", "ADPIPELINE_OPENAI_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    yield store
+    for cached in list(entry._stores.values()):
+        cached.close()
+    entry._stores.clear()
+
+
+@pytest.fixture
+def pipeline(home: Path) -> ap.Pipeline:
+    return ap.start(BRIEF, home=home)

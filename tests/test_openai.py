@@ -1,0 +1,114 @@
+"""The OpenAI provider against a loopback server that answers like OpenAI's API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import adpipeline as ap
+from adpipeline.models import Brief
+from adpipeline.providers.offline.story import write_story
+
+from .fake_openai import FakeOpenAI, completion, error, serve
+
+KEY = "sk-test-" + "k" * 24
+
+
+def _story_json(duration: int = 30) -> str:
+    # A model's story: the right shape, but timings that do not quite add up.
+    story = write_story(Brief.create(prompt="ad for Aurora, a bottle", duration_s=duration),
+                        None, [], 1)
+    data = story.model_dump(mode="json")
+    for scene in data["scenes"]:
+        scene["duration_s"] = 4.7
+    return json.dumps(data)
+
+
+@pytest.fixture
+def openai(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+    monkeypatch.setattr("adpipeline.providers.gateway.time.sleep", lambda s: None)
+    with serve() as fake:
+        monkeypatch.setenv("OPENAI_API_KEY", KEY)
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        yield fake
+
+
+def test_budget_of_zero_stops_a_paid_call_before_any_request(openai: FakeOpenAI,
+                                                            home: Path) -> None:
+    openai.reply(200, completion(_story_json()))
+    with pytest.raises(ap.BudgetExceeded, match="budget"):
+        ap.start("30 s ad for Aurora", providers={"text": "openai"}, budget=0, home=home)
+    assert openai.requests == []
+    (summary,) = ap.sessions(home=home)
+    assert summary.status == "failed"
+
+
+def test_story_from_openai_is_validated_and_retimed(openai: FakeOpenAI, home: Path) -> None:
+    openai.reply(200, completion(_story_json()))
+    p = ap.start("30 s ad for Aurora", providers={"text": "openai"}, budget=1.0, home=home)
+    (request,) = openai.requests
+    assert request.path == "/v1/chat/completions"
+    assert request.body["response_format"]["type"] == "json_schema"
+    assert request.headers["authorization"] == f"Bearer {KEY}"
+    assert p.story.output.duration_s == 30
+    (entry,) = p.session.ledger
+    assert (entry.provider, entry.cached) == ("openai", False)
+    assert 0 < entry.cost_usd < 0.01
+
+
+def test_unlisted_model_on_a_custom_endpoint_costs_nothing(openai: FakeOpenAI, home: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADPIPELINE_OPENAI_MODEL", "llama3.1")
+    openai.reply(200, completion(_story_json()))
+    p = ap.start("30 s ad for Aurora", providers={"text": "openai"}, budget=0, home=home)
+    assert openai.requests[0].body["model"] == "llama3.1"
+    assert p.cost_usd == 0
+
+
+def test_api_key_never_reaches_session_cache_or_repr(openai: FakeOpenAI, home: Path) -> None:
+    openai.reply(200, completion(_story_json()))
+    p = ap.start("30 s ad for Aurora", providers={"text": "openai"}, home=home)
+    assert KEY not in p.session.model_dump_json()
+    assert KEY not in repr(p) + repr(p.providers.text)
+    for path in home.rglob("*"):
+        if path.is_file():
+            assert KEY.encode() not in path.read_bytes(), path
+
+
+def test_rate_limits_are_retried_then_succeed(openai: FakeOpenAI, home: Path) -> None:
+    openai.reply(429, error("Rate limit reached for requests", "requests"))
+    openai.reply(200, completion(_story_json()))
+    p = ap.start("30 s ad for Aurora", providers={"text": "openai"}, home=home)
+    assert len(openai.requests) == 2
+    assert p.story.status == "review"
+
+
+def test_bad_key_is_a_clear_provider_error(openai: FakeOpenAI, home: Path) -> None:
+    openai.reply(401, error("Incorrect API key provided", "invalid_request_error"))
+    with pytest.raises(ap.ProviderError, match="OPENAI_API_KEY"):
+        ap.start("30 s ad for Aurora", providers={"text": "openai"}, home=home)
+    assert len(openai.requests) == 1
+
+
+def test_feedback_goes_to_the_model_and_its_reply_comes_back(openai: FakeOpenAI,
+                                                             home: Path) -> None:
+    openai.reply(200, completion(_story_json()))
+    p = ap.start("30 s ad for Aurora", providers={"text": "openai"}, home=home)
+    openai.reply(200, completion(json.dumps({"reply": "I'll add jokes to scenes 1 and 3.",
+                                             "action": None})))
+    assert p.story.feedback("make it funnier") == "I'll add jokes to scenes 1 and 3."
+    assert p.story.pending[0].text == "make it funnier"
+    assert "make it funnier" in json.dumps(openai.requests[-1].body)
+
+
+def test_missing_key_says_how_to_fix_it(home: Path) -> None:
+    with pytest.raises(ap.InvalidInput, match="OPENAI_API_KEY"):
+        ap.start("30 s ad for Aurora", providers={"text": "openai"}, home=home)
+
+
+def test_unknown_provider_is_rejected() -> None:
+    with pytest.raises(ap.InvalidInput, match="choose from"):
+        ap.start("30 s ad for Aurora", providers={"text": "acme"})
