@@ -34,3 +34,13 @@ __all__ = [
     "SessionNotFound", "SessionSummary", "StageError", "Story", "VideoAsset", "VideoOutput",
     "__version__", "batch", "resume", "sessions", "start",
 ]
+
+
+def _show_in_jupyter() -> None:
+    """In a Jupyter kernel, make ``p`` show its review app (widgets load only on display)."""
+    from .ui.display import register_in_kernel
+
+    register_in_kernel()
+
+
+_show_in_jupyter()

@@ -218,6 +218,10 @@ class StageState(_Model):
     current: int | None = None
     pending: list[Feedback] = Field(default_factory=list)
     error: str | None = None
+    #: "host:pid" of the process generating, so a crashed worker can be told apart
+    #: from a slow one.
+    worker: str | None = None
+    started_at: datetime | None = None
 
     @property
     def output(self) -> Version | None:

@@ -310,7 +310,7 @@ def test_reopen_marks_later_stages_stale_and_keeps_their_versions(pipeline: ap.P
     assert p.storyboard.status == "review"
     assert len(p.storyboard.versions) == 2
     assert not any(f.stale for f in p.storyboard.output)
-    assert [f.asset.blob for f in p.storyboard.versions[0].images or []] == old_frames
+    assert [f.blob for f in p.storyboard.versions[0].images or []] == old_frames
 
 
 def test_unchanged_inputs_are_served_from_the_cache(pipeline: ap.Pipeline) -> None:
@@ -393,3 +393,70 @@ def test_running_the_same_script_twice_spends_only_once(home: Path) -> None:
     assert made_first > 0
     assert made_second == 0 and total_second == total_first
     assert first[1:] == second[1:]
+
+
+def test_batch_takes_briefs_to_finished_videos_on_any_executor(home: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    briefs = ["10 s ad for Aurora, a reusable water bottle",
+              {"prompt": "10 s ad for Nimbus, a running shoe", "aspect": "1:1"}]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        ids = ap.batch(briefs, executor=pool, home=home)
+    finished = [ap.resume(i, home=home) for i in ids]
+    assert [p.stage for p in finished] == ["complete", "complete"]
+    assert finished[0].story.output.product == "Aurora"
+    assert finished[1].video.output.asset.width == finished[1].video.output.asset.height
+
+
+def test_scripts_import_no_widget_code() -> None:
+    code = ("import sys, adpipeline as ap; "
+            "print(any(m in sys.modules for m in ('ipywidgets', 'anywidget', 'ipycanvas')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_an_interrupted_generation_is_marked_failed_and_can_be_retried(
+    pipeline: ap.Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from adpipeline.providers.offline.text import OfflineTextProvider
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(OfflineTextProvider, "write_story", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.story.regenerate()
+    assert pipeline.story.status == "failed"
+    assert "interrupted" in (pipeline.story.error or "")
+    assert len(pipeline.story.versions) == 1  # the approved-worthy draft is still there
+    monkeypatch.undo()
+    pipeline.story.regenerate()
+    assert pipeline.story.status == "review" and len(pipeline.story.versions) == 2
+
+
+def test_a_stage_left_generating_by_a_dead_process_can_be_regenerated(
+    pipeline: ap.Pipeline,
+) -> None:
+    import socket
+
+    def crashed(session: ap.Session) -> None:
+        state = session.stages["story"]
+        state.status = "generating"
+        state.worker = f"{socket.gethostname()}:999999999"
+
+    pipeline.update(crashed)
+    pipeline.story.regenerate()
+    assert pipeline.story.status == "review"
+
+
+def test_a_stage_generating_in_a_live_process_refuses_other_actions(pipeline: ap.Pipeline) -> None:
+    import os
+    import socket
+
+    def busy(session: ap.Session) -> None:
+        session.stages["story"].status = "generating"
+        session.stages["story"].worker = f"{socket.gethostname()}:{os.getpid()}"
+
+    pipeline.update(busy)
+    with unchanged(pipeline), pytest.raises(ap.StageError, match="while it is generating"):
+        pipeline.story.feedback("make it funnier")

@@ -10,12 +10,15 @@ save, retrying on a version conflict so a finished result is never lost.
 from __future__ import annotations
 
 import contextlib
+import os
+import socket
 import threading
+from datetime import timedelta
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import AdPipelineError, ConflictError, InvalidInput, StageError
-from ..models import STAGES, LedgerEntry, Session, StageName, Version, check_stage
+from ..models import STAGES, LedgerEntry, Session, StageName, Version, check_stage, now
 from ..providers import Providers
 from ..providers.base import Progress
 from ..providers.gateway import Gateway
@@ -37,6 +40,8 @@ _ACTIONS = {
     "video": "feedback(...), regenerate(), revert(n), approve()",
 }
 _FINISH_ATTEMPTS = 20
+#: A stage generating for longer than this is taken as abandoned even on another host.
+ABANDONED_AFTER = timedelta(minutes=30)
 
 
 class Pipeline:
@@ -185,6 +190,8 @@ class Pipeline:
             state = session.stages[stage]
             state.status = "generating"
             state.error = None
+            state.worker = f"{socket.gethostname()}:{os.getpid()}"
+            state.started_at = now()
 
         self.update(start)
         session = self.store.load(self.id)
@@ -193,9 +200,13 @@ class Pipeline:
         ctx = Context(self.providers, self.store.blobs, gateway, self.report)
         try:
             apply = make(ctx, session, snapshot["prepared"])
-        except Exception as exc:
-            message = str(exc) if isinstance(exc, AdPipelineError) else (
-                f"{type(exc).__name__}: {exc}")
+        except BaseException as exc:  # an interrupted cell must not leave it "generating"
+            if isinstance(exc, AdPipelineError):
+                message = str(exc)
+            elif isinstance(exc, KeyboardInterrupt):
+                message = "interrupted; regenerate to try again"
+            else:
+                message = f"{type(exc).__name__}: {exc}"
             self._finish(stage, gateway.ledger, lambda s: _fail(s, stage, message))
             raise
         self._finish(stage, gateway.ledger, apply)
@@ -223,6 +234,23 @@ class Pipeline:
             listener(session)
 
 
+def abandoned(session: Session, stage: StageName) -> bool:
+    """Whether a "generating" stage was left so by a process that is gone."""
+    state = session.stages[stage]
+    if state.status != "generating" or state.worker is None:
+        return False
+    host, _, pid = state.worker.rpartition(":")
+    if host == socket.gethostname():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except (PermissionError, ValueError):
+            pass
+    started = state.started_at or session.updated_at
+    return now() - started > ABANDONED_AFTER
+
+
 def add_version(session: Session, stage: StageName, version: Version) -> None:
     state = session.stages[stage]
     version.number = len(state.versions)
@@ -230,12 +258,14 @@ def add_version(session: Session, stage: StageName, version: Version) -> None:
     state.current = version.number
     state.status = "review"
     state.error = None
+    state.worker = None
 
 
 def _fail(session: Session, stage: StageName, message: str) -> None:
     state = session.stages[stage]
     state.status = "failed"
     state.error = message
+    state.worker = None
 
 
 def possible_now(session: Session) -> str:
@@ -245,7 +275,7 @@ def possible_now(session: Session) -> str:
         parts.append("the ad is complete")
     else:
         state = session.stages[session.stage]
-        if state.status == "generating":
+        if state.status == "generating" and not abandoned(session, session.stage):
             parts.append(f"wait for {session.stage} to finish generating")
         elif state.status == "failed" and state.current is None:
             parts.append(f"p.{session.stage}.regenerate() to try again")
@@ -265,7 +295,7 @@ def require_open(session: Session, stage: StageName, action: str, *, needs_outpu
         where = {"approved": "approved (reopen it first)", "stale": "stale (reopen it first)",
                  "pending": "not reached yet"}.get(state.status, state.status)
         raise StageError(f"cannot {action} {stage}: it is {where}. {possible_now(session)}")
-    if state.status == "generating":
+    if state.status == "generating" and not abandoned(session, stage):
         raise StageError(f"cannot {action} {stage} while it is generating. {possible_now(session)}")
     if needs_output and state.current is None:
         raise StageError(f"cannot {action} {stage}: it has no output yet. {possible_now(session)}")

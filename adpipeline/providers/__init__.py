@@ -22,7 +22,7 @@ from .base import (
 )
 
 NAMES: dict[str, tuple[str, ...]] = {
-    "text": ("offline", "openai"),
+    "text": ("offline", "openai", "replicate"),
     "image": ("offline", "openai", "replicate"),
     "inpaint": ("offline", "openai", "replicate"),
     "video": ("offline", "replicate"),
