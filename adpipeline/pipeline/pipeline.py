@@ -13,8 +13,8 @@ import contextlib
 import os
 import socket
 import threading
-from datetime import timedelta
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import AdPipelineError, ConflictError, InvalidInput, StageError
