@@ -1,7 +1,14 @@
-"""A loopback HTTP server that answers like OpenAI's API, for testing at the HTTP layer."""
+"""A loopback HTTP server that answers like OpenAI's API, for testing at the HTTP layer.
+
+JSON requests are recorded as parsed JSON in ``Recorded.body``; multipart ones (image
+edits) as their text fields in ``body`` and their file parts in ``Recorded.files``.
+"""
 
 from __future__ import annotations
 
+import base64
+import email.parser
+import email.policy
 import json
 import threading
 from collections.abc import Iterator
@@ -12,10 +19,20 @@ from typing import Any
 
 
 @dataclass
+class Part:
+    """One file of a multipart request."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass
 class Recorded:
     path: str
     headers: dict[str, str]
     body: dict[str, Any]
+    files: dict[str, list[Part]] = field(default_factory=dict)
 
 
 @dataclass
@@ -44,6 +61,35 @@ def error(message: str, kind: str) -> dict[str, Any]:
     return {"error": {"message": message, "type": kind, "param": None, "code": None}}
 
 
+def image_result(*pngs: bytes) -> dict[str, Any]:
+    """An ``images.generate`` / ``images.edit`` answer as GPT image models give it: base64."""
+    return {
+        "created": 1_760_000_000, "background": "opaque", "output_format": "png",
+        "quality": "medium", "size": "1536x1024",
+        "data": [{"b64_json": base64.b64encode(png).decode("ascii")} for png in pngs],
+        "usage": {"input_tokens": 50, "output_tokens": 1056, "total_tokens": 1106,
+                  "input_tokens_details": {"image_tokens": 0, "text_tokens": 50}},
+    }
+
+
+def parse_multipart(content_type: str, raw: bytes) -> tuple[dict[str, str], dict[str, list[Part]]]:
+    """Split a ``multipart/form-data`` body into its text fields and its files."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw
+    )
+    fields: dict[str, str] = {}
+    files: dict[str, list[Part]] = {}
+    for part in message.iter_parts():
+        name = str(part.get_param("name", header="content-disposition"))
+        data = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename is None:
+            fields[name] = data.decode()
+        else:
+            files.setdefault(name, []).append(Part(filename, part.get_content_type(), data))
+    return fields, files
+
+
 @contextmanager
 def serve() -> Iterator[FakeOpenAI]:
     fake = FakeOpenAI()
@@ -51,8 +97,14 @@ def serve() -> Iterator[FakeOpenAI]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length", 0))
-            body = json.loads(self.rfile.read(length) or b"{}")
-            fake.requests.append(Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+            raw = self.rfile.read(length)
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            content_type = headers.get("content-type", "")
+            if content_type.startswith("multipart/form-data"):
+                fields, files = parse_multipart(content_type, raw)
+                fake.requests.append(Recorded(self.path, headers, dict(fields), files))
+            else:
+                fake.requests.append(Recorded(self.path, headers, json.loads(raw or b"{}")))
             status, answer = fake.responses.pop(0) if fake.responses else (
                 500, error("no response queued", "server_error"))
             data = json.dumps(answer).encode()
@@ -67,7 +119,7 @@ def serve() -> Iterator[FakeOpenAI]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     fake.base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield fake

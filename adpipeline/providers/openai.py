@@ -195,6 +195,9 @@ class OpenAIImageProvider(_OpenAIBase):
         source = Image.open(io.BytesIO(image)).convert("RGBA")
         # OpenAI edits where the mask is transparent; ours is white where to edit.
         alpha = Image.open(io.BytesIO(mask)).convert("L").point(lambda v: 0 if v > 127 else 255)
+        if alpha.size != source.size:
+            # OpenAI refuses a mask of another size, and putalpha would raise.
+            alpha = alpha.resize(source.size, Image.Resampling.NEAREST)
         cutout = source.copy()
         cutout.putalpha(alpha)
         buffer = io.BytesIO()
@@ -203,7 +206,7 @@ class OpenAIImageProvider(_OpenAIBase):
             model=self.model, image=("image.png", image), mask=("mask.png", buffer.getvalue()),
             prompt=prompt, n=1,
         ))
-        return _fit_png(_image_bytes(response), source.width, source.height)
+        return keep_unmasked(image, _image_bytes(response), mask)
 
 
 def _image_prompt(request: ImageRequest) -> str:
@@ -229,6 +232,47 @@ def _image_bytes(response: Any) -> bytes:
 
 
 def _fit_png(data: bytes, width: int, height: int) -> bytes:
-    from ..media.images import decode_image, encode_png, fit_to
+    from ..media.images import encode_png, fit_to
 
-    return encode_png(fit_to(decode_image(data), width, height))
+    return encode_png(fit_to(decode_output(data), width, height))
+
+
+def decode_output(data: bytes, who: str = "the model") -> Any:
+    """A model's picture as an RGB ``PIL.Image``; ``ProviderError`` if it is not one.
+
+    ``decode_image`` raises ``InvalidInput`` (the user's fault) for bad bytes; here the
+    bytes came from a provider, so the user's next step is to regenerate.
+    """
+    from ..media.images import decode_image
+
+    try:
+        return decode_image(data)
+    except InvalidInput as exc:
+        raise ProviderError(f"{who} returned something that is not a usable image ({exc}); "
+                            "regenerate to try again.") from None
+
+
+def keep_unmasked(original: bytes, edited: bytes, mask: bytes) -> bytes:
+    """``edited`` fitted to ``original``'s size, with every pixel outside the mask's white
+    region taken from ``original``; a PNG.
+
+    Remote edit models redraw the whole picture (gpt-image treats the mask as a hint,
+    SDXL passes every pixel through its VAE), but the inpaint contract is that only the
+    painted pixels change. The edit fades in over a few pixels *inside* the mask, so the
+    seam does not show and nothing outside the mask moves.
+    """
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    from ..media.images import decode_image, encode_png, fit_to
+    from ..media.masks import mask_from_png, resize_mask
+
+    base = decode_image(original)
+    new = fit_to(decode_output(edited), base.width, base.height)
+    painted = resize_mask(mask_from_png(mask), base.width, base.height)
+    radius = max(1, min(base.width, base.height) // 256)
+    alpha = cv2.GaussianBlur(painted.astype(np.float32), (2 * radius + 1, 2 * radius + 1), 0)
+    alpha = (alpha * painted)[:, :, None]  # zero outside the mask, whatever the blur did
+    mixed = np.asarray(base, np.float32) * (1 - alpha) + np.asarray(new, np.float32) * alpha
+    return encode_png(Image.fromarray(np.rint(mixed).astype(np.uint8)))

@@ -1,0 +1,338 @@
+"""The Replicate provider against a loopback server that answers like Replicate's HTTP API."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+from PIL import Image
+
+import adpipeline as ap
+from adpipeline.models import Brief
+from adpipeline.providers import replicate as rp
+from adpipeline.providers.base import ImageRequest, VideoRequest
+from adpipeline.providers.offline.story import write_story
+from adpipeline.providers.replicate import ReplicateProvider
+
+from .conftest import BRIEF
+from .fake_replicate import MAGENTA, SDXL_VERSION, SVD_VERSION, FakeReplicate, png, serve
+
+TOKEN = "r8_" + "T0k3n" * 8
+
+
+@pytest.fixture
+def replicate(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeReplicate]:
+    monkeypatch.setattr("adpipeline.providers.gateway.time.sleep", lambda s: None)
+    monkeypatch.setenv("REPLICATE_POLL_INTERVAL", "0.005")
+    with serve(TOKEN) as fake:
+        monkeypatch.setenv("REPLICATE_API_TOKEN", TOKEN)
+        monkeypatch.setenv("REPLICATE_BASE_URL", fake.base_url)
+        yield fake
+
+
+def _request(width: int = 1280, height: int = 720, seed: int = 7) -> ImageRequest:
+    return ImageRequest(kind="frame", label="Scene 1", prompt="a teal bottle on a desk",
+                        width=width, height=height, seed=seed, product="Aurora")
+
+
+def _size(data: bytes) -> tuple[int, int]:
+    with Image.open(io.BytesIO(data)) as img:
+        assert img.format == "PNG"
+        return img.size
+
+
+def _data(uri: str) -> bytes:
+    assert uri.startswith("data:image/png;base64,"), uri[:40]
+    return base64.b64decode(uri.partition(",")[2])
+
+
+# images -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("width", "height", "ratio"),
+                         [(1280, 720, "16:9"), (720, 1280, "9:16"), (1024, 1024, "1:1")])
+def test_image_is_a_png_of_the_requested_size(replicate: FakeReplicate, width: int,
+                                              height: int, ratio: str) -> None:
+    png_bytes = ReplicateProvider("image").generate(_request(width, height), [])
+    assert _size(png_bytes) == (width, height)
+    create = replicate.calls("POST", "/v1/")[0]
+    assert create.path == "/v1/models/black-forest-labs/flux-schnell/predictions"
+    assert create.headers["authorization"] == f"Bearer {TOKEN}"
+    assert create.body["input"]["aspect_ratio"] == ratio
+    assert create.body["input"]["seed"] == 7
+    assert "a teal bottle" in create.body["input"]["prompt"]
+    # Polled to completion, then the output URL fetched from the (fake) delivery host.
+    assert [r.path.split("/")[1] for r in replicate.requests[1:]] == ["v1", "v1", "delivery"]
+
+
+def test_reference_images_through_the_pipeline(replicate: FakeReplicate, home: Path) -> None:
+    p = ap.start(BRIEF, providers={"image": "replicate"}, budget=1.0, home=home)
+    p.story.approve()
+    items = p.reference_images.output
+    assert [_size(item.png) for item in items] == [(1280, 720)] * 3
+    assert len(replicate.created()) == 3
+    paid = [e for e in p.session.ledger if e.provider == "replicate"]
+    assert [(e.model, e.cost_usd, e.cached) for e in paid] == [
+        ("black-forest-labs/flux-schnell", 0.003, False)] * 3
+
+
+def test_budget_of_zero_stops_before_any_request(replicate: FakeReplicate, home: Path) -> None:
+    p = ap.start(BRIEF, providers={"image": "replicate"}, budget=0, home=home)
+    with pytest.raises(ap.BudgetExceeded, match="budget"):
+        p.story.approve()
+    assert replicate.requests == []
+    assert p.reference_images.status == "failed"
+
+
+def test_inpaint_sends_image_and_mask_and_changes_only_the_mask(replicate: FakeReplicate) -> None:
+    width, height = 1280, 720  # larger than SDXL's 1024: sent scaled, answered fitted back
+    ramp = np.linspace(0, 255, width, dtype=np.uint8)
+    original = np.stack([np.tile(ramp, (height, 1))] * 3, axis=2)
+    original[:, :, 2] = 90
+    buffer = io.BytesIO()
+    Image.fromarray(original).save(buffer, "PNG")
+    mask = np.zeros((height, width), np.uint8)
+    mask[200:500, 300:900] = 255
+    mask_png = io.BytesIO()
+    Image.fromarray(mask).save(mask_png, "PNG")
+
+    out = ReplicateProvider("inpaint").inpaint(buffer.getvalue(), mask_png.getvalue(),
+                                               "a red cap", 3)
+
+    assert _size(out) == (width, height)
+    result = np.asarray(Image.open(io.BytesIO(out)).convert("RGB"))
+    outside = mask == 0
+    assert (result[outside] == original[outside]).all()  # the model's drift is not kept
+    assert (np.abs(result[220:480, 320:880].astype(int) - MAGENTA) <= 2).all()
+    (create,) = replicate.calls("POST", "/v1/predictions")
+    assert create.body["version"] == SDXL_VERSION
+    sent = create.body["input"]
+    assert sent["prompt"] == "a red cap" and sent["seed"] == 3
+    sent_image = Image.open(io.BytesIO(_data(sent["image"])))
+    sent_mask = np.asarray(Image.open(io.BytesIO(_data(sent["mask"]))).convert("L"))
+    assert sent_image.size == (1024, 576) and sent_mask.shape == (576, 1024)
+    assert sent_mask[300, 480] == 255 and sent_mask[20, 20] == 0  # white = repaint
+
+
+def test_large_inputs_are_uploaded_as_files(replicate: FakeReplicate,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rp, "_INLINE_LIMIT", 0)
+    image = png((20, 120, 200), (512, 512))
+    mask = np.zeros((512, 512), np.uint8)
+    mask[100:200, 100:200] = 255
+    mask_png = io.BytesIO()
+    Image.fromarray(mask).save(mask_png, "PNG")
+    out = ReplicateProvider("inpaint").inpaint(image, mask_png.getvalue(), "a sticker", 1)
+    assert _size(out) == (512, 512)
+    uploads = replicate.calls("POST", "/v1/files")
+    assert [u.files["content"][0].filename for u in uploads] == ["image.png", "mask.png"]
+    sent = replicate.created()[0]["input"]
+    assert sent["image"] == f"{replicate.base_url}/v1/files/file0001"
+    assert sent["mask"] == f"{replicate.base_url}/v1/files/file0002"
+
+
+# video ------------------------------------------------------------------------------
+
+COLORS = [(200, 40, 40), (40, 180, 60), (40, 60, 200), (220, 200, 40), (40, 200, 200),
+          (200, 40, 200), (120, 120, 120), (240, 240, 240)]
+
+
+def test_video_joins_clips_with_the_scenes_timing(replicate: FakeReplicate,
+                                                  tmp_path: Path) -> None:
+    story = write_story(Brief.create(prompt="ad for Aurora, a bottle", duration_s=7), None, [], 1)
+    frames = [png(COLORS[i], (640, 360)) for i in range(len(story.scenes))]
+    fps = 12
+    request = VideoRequest(story=story, width=320, height=180, fps=fps, preset="ultrafast")
+    reports: list[tuple[int, int, str]] = []
+
+    rendered = ReplicateProvider("video").render(request, frames, tmp_path,
+                                                 lambda *r: reports.append(r))
+
+    count, seconds = imageio_ffmpeg.count_frames_and_secs(str(rendered.video))
+    assert abs(count - story.duration_s * fps) <= 1
+    assert abs(seconds - story.duration_s) <= 1 / fps
+    assert (rendered.frame_count, rendered.duration_s) == (round(story.duration_s * fps), 7.0)
+    reader = imageio_ffmpeg.read_frames(str(rendered.video))
+    meta = next(reader)
+    assert meta["size"] == (320, 180)
+    decoded = [np.frombuffer(f, np.uint8).reshape(180, 320, 3) for f in reader]
+    for scene, color in zip(story.scenes, COLORS, strict=False):
+        # Each 1 s clip is looped to its scene: its colour from the first frame to the cut.
+        first = round(scene.start_s * fps)
+        last = round(scene.end_s * fps) - 1
+        for index in (first, (first + last) // 2, last):
+            got = decoded[index][90, 160].astype(int)
+            assert (np.abs(got - color) <= 12).all(), (scene.index, index, got, color)
+    assert _size(rendered.poster.read_bytes()) == (320, 180)
+    srt = rendered.subtitles.read_text()
+    assert srt.startswith("1\n00:00:00,000 --> ") and story.scenes[0].voiceover[:20] in srt
+    creates = replicate.calls("POST", "/v1/predictions")
+    assert [c.body["version"] for c in creates] == [SVD_VERSION] * len(story.scenes)
+    assert all(c.body["input"]["input_image"].startswith("data:image/png") for c in creates)
+    assert reports[-1][0] == reports[-1][1]
+    assert not list(tmp_path.glob("clip-*.mp4"))  # downloaded clips are cleaned up
+
+
+def test_video_through_the_pipeline_stops_at_the_budget_first(replicate: FakeReplicate,
+                                                              home: Path) -> None:
+    p = ap.start("10 s ad for Aurora, a reusable water bottle", providers={"video": "replicate"},
+                 budget=0.1, home=home)
+    p.story.approve()
+    p.reference_images.approve()
+    scenes = len(p.story.output.scenes)
+    with pytest.raises(ap.BudgetExceeded, match="render"):
+        p.storyboard.approve()  # one SVD clip per scene costs more than $0.10
+    assert replicate.requests == []
+    p.budget = 1.0
+    p.video.regenerate()
+    video = p.video.output
+    assert (video.asset.width, video.asset.height, video.asset.fps, video.duration_s) == (
+        1280, 720, 30, 10.0)
+    count, _ = imageio_ffmpeg.count_frames_and_secs(str(video.path))
+    assert count == 300
+    assert len(replicate.created()) == scenes
+    (entry,) = [e for e in p.session.ledger if e.provider == "replicate"]
+    assert (entry.operation, entry.units) == ("render", pytest.approx(scenes * 25 / 6, abs=1e-3))
+    assert entry.cost_usd == pytest.approx(scenes * 25 / 6 * 0.03, abs=1e-4)
+
+
+def test_video_estimate_is_per_second_of_generated_video() -> None:
+    story = write_story(Brief.create(prompt="ad for Aurora, a bottle", duration_s=30), None, [], 1)
+    params = VideoRequest(story=story, width=1280, height=720).model_dump(mode="json")
+    cost = ReplicateProvider("video").estimate("render", params)
+    scenes = len(story.scenes)
+    assert cost.unit == "seconds"
+    assert cost.units == pytest.approx(scenes * 25 / 6, abs=1e-3)
+    assert cost.usd == pytest.approx(scenes * 25 / 6 * 0.03, abs=1e-4)
+    unknown = ReplicateProvider("video", "acme/veo-like").estimate("render", params)
+    assert unknown.usd >= 30 * 0.50
+
+
+def test_unknown_models_cost_more_than_known_ones() -> None:
+    known = ReplicateProvider("image").estimate("generate", {})
+    assert (known.units, known.unit, known.usd) == (1, "images", 0.003)
+    assert ReplicateProvider("inpaint").estimate("inpaint", {}).usd == 0.0063
+    assert ReplicateProvider("image", "acme/new-model").estimate("generate", {}).usd >= 0.055
+    story = ReplicateProvider("text").estimate("write_story", {"brief": "x"})
+    assert 0 < story.usd < 0.02
+    assert ReplicateProvider("text", "acme/llm").estimate("write_story", {"brief": "x"}).usd > (
+        story.usd)
+
+
+# failures ---------------------------------------------------------------------------
+
+
+def test_rate_limits_and_outages_are_retried(replicate: FakeReplicate, home: Path) -> None:
+    p = ap.start(BRIEF, providers={"image": "replicate"}, home=home)
+    replicate.fail("create", 429, "Request was throttled. Expected available in 1 second.")
+    replicate.fail("create", 503)
+    p.story.approve()
+    assert p.reference_images.status == "review"
+    assert len(replicate.calls("POST", "/v1/models/")) == 5  # 2 refused, 3 created
+    assert len(replicate.created()) == 3
+
+
+def test_a_failed_poll_is_retried_without_paying_again(replicate: FakeReplicate) -> None:
+    replicate.fail("poll", 503)
+    replicate.fail("download", 429)
+    assert _size(ReplicateProvider("image").generate(_request(), [])) == (1280, 720)
+    assert len(replicate.created()) == 1
+
+
+def test_bad_token_is_a_clear_error(replicate: FakeReplicate, home: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPLICATE_API_TOKEN", "r8_wrong")
+    p = ap.start(BRIEF, providers={"image": "replicate"}, home=home)
+    with pytest.raises(ap.ProviderError, match="REPLICATE_API_TOKEN"):
+        p.story.approve()
+    assert len(replicate.requests) == 1  # not retried
+    assert "REPLICATE_API_TOKEN" in (p.reference_images.error or "")
+
+
+def test_failed_prediction_reports_the_models_error(replicate: FakeReplicate) -> None:
+    replicate.model_errors.append("CUDA out of memory. Tried to allocate 2.00 GiB")
+    with pytest.raises(ap.ProviderError, match="CUDA out of memory"):
+        ReplicateProvider("image").generate(_request(), [])
+
+
+def test_slow_prediction_is_canceled(replicate: FakeReplicate,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(rp._DEADLINE_S, "image", 0.05)
+    replicate.polls = 10**6
+    with pytest.raises(ap.ProviderError, match="took longer"):
+        ReplicateProvider("image").generate(_request(), [])
+    (prediction,) = replicate.created()
+    assert prediction["status"] == "canceled"
+
+
+def test_oversized_output_is_refused(replicate: FakeReplicate,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rp, "_MAX_IMAGE_BYTES", 100)
+    with pytest.raises(ap.ProviderError, match="larger than"):
+        ReplicateProvider("image").generate(_request(), [])
+
+
+def test_outputs_only_come_from_replicate_hosts(replicate: FakeReplicate) -> None:
+    provider = ReplicateProvider("image")
+    assert provider._trusted("https://replicate.delivery/xezq/abc/out-0.png")
+    assert provider._trusted(f"{replicate.base_url}/delivery/x.png")
+    assert not provider._trusted("https://evil.example/out-0.png")
+    assert not provider._trusted("http://replicate.delivery/out-0.png")  # no plain http
+
+
+# the token ---------------------------------------------------------------------------
+
+
+def test_token_never_reaches_session_cache_or_repr(replicate: FakeReplicate, home: Path) -> None:
+    p = ap.start(BRIEF, providers={"image": "replicate", "inpaint": "replicate"}, home=home)
+    p.story.approve()
+    assert TOKEN not in p.session.model_dump_json()
+    assert TOKEN not in repr(p) + repr(p.providers.image) + repr(p.providers.inpaint)
+    for path in home.rglob("*"):
+        if path.is_file():
+            assert TOKEN.encode() not in path.read_bytes(), path
+
+
+def test_missing_token_says_how_to_fix_it(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REPLICATE_BASE_URL", raising=False)
+    p = ap.start(BRIEF, providers={"image": "replicate"}, home=home)
+    with pytest.raises(ap.InvalidInput, match="REPLICATE_API_TOKEN"):
+        p.story.approve()
+    with pytest.raises(ap.InvalidInput, match="offline provider"):
+        ReplicateProvider("video").client()
+
+
+# text ----------------------------------------------------------------------------------
+
+
+def test_story_from_a_text_model_is_validated_and_retimed(replicate: FakeReplicate) -> None:
+    brief = Brief.create(prompt="ad for Aurora, a bottle", duration_s=30)
+    data = write_story(brief, None, [], 1).model_dump(mode="json")
+    for scene in data["scenes"]:
+        scene["duration_s"] = 4.7  # a model's arithmetic
+    replicate.texts.append("Sure! Here is the story:\n```json\n" + json.dumps(data) + "\n```")
+    story = ReplicateProvider("text").write_story(brief, None, [], 5)
+    assert story.duration_s == 30
+    (create,) = replicate.calls("POST", "/v1/models/")
+    assert create.path == "/v1/models/meta/meta-llama-3-70b-instruct/predictions"
+    assert '"scenes"' in create.body["input"]["system_prompt"]  # the schema is in the prompt
+
+
+def test_story_that_is_not_json_is_a_provider_error(replicate: FakeReplicate) -> None:
+    replicate.texts.append("I cannot help with that.")
+    brief = Brief.create(prompt="ad for Aurora, a bottle", duration_s=30)
+    with pytest.raises(ap.ProviderError, match="schema"):
+        ReplicateProvider("text").write_story(brief, None, [], 5)
+
+
+def test_feedback_reply_comes_from_the_text_model(replicate: FakeReplicate) -> None:
+    replicate.texts.append('{"reply": "I will make scene 2 warmer.", "action": "regenerate"}')
+    plan = ReplicateProvider("text").interpret("story", "warmer please", None, None)
+    assert (plan.reply, plan.action) == ("I will make scene 2 warmer.", "regenerate")
+    assert "warmer please" in replicate.created()[0]["input"]["prompt"]
