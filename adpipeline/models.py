@@ -177,6 +177,8 @@ class ImageAsset(_Model):
     references: list[str] = Field(default_factory=list)
     adjustments: dict[str, Any] = Field(default_factory=dict)
     note: str = ""
+    #: The picture already shows its scene's on-screen text as the ad's headline.
+    shows_headline: bool = False
 
 
 class VideoAsset(_Model):

@@ -48,7 +48,7 @@ def test_story_uses_the_brief_and_ends_with_a_call_to_action() -> None:
     for scene in story.scenes:
         assert scene.setting and scene.action and scene.camera and scene.visual_prompt
         assert scene.voiceover and scene.on_screen_text
-        assert len(scene.on_screen_text.split()) <= 8
+        assert len(scene.on_screen_text.split()) <= 6 and "…" not in scene.on_screen_text
 
 
 @pytest.mark.parametrize(
@@ -97,7 +97,7 @@ def test_tone_feedback_changes_the_voice(tone: str) -> None:
     [
         ("focus on the features", "features", "double-wall steel"),
         ("focus on price", "price", "for less"),
-        ("talk about sustainability", "sustainability", "plastic bottles a year"),
+        ("talk about sustainability", "sustainability", "fewer plastic bottles"),
         ("lead with reviews", "social proof", "recommend"),
     ],
 )

@@ -182,6 +182,8 @@ def draw_images(
             width=request.width, height=request.height, seed=seed,
             scene=i + 1 if request.kind == "frame" else None, references=list(references),
             adjustments=adjustments,
+            shows_headline=request.kind == "frame" and bool(request.on_screen_text)
+            and getattr(provider, "draws_headline", False),
         ))
     ctx.progress(total, total, f"Drew {total} images")
     return assets
@@ -222,7 +224,8 @@ def render_video(
         )
     width, height = FRAME_SIZES[session.brief.aspect]
     request = VideoRequest(story=story, width=width, height=height,
-                           transition_s=transition_s, seed=seed)
+                           transition_s=transition_s, seed=seed,
+                           headlines_in_frames=[f.shows_headline for f in frames])
     provider = ctx.providers.video
     names = [f.blob for f in frames]
 

@@ -367,7 +367,8 @@ class ImageStage(Stage):
         name = self.pipeline.store.blobs.put(encode_png(fit_to(picture, width, height)), "png")
         old = images_of(session, self.name)[index]
         new = old.model_copy(update={"blob": name, "source": "uploaded", "width": width,
-                                     "height": height, "note": "replaced by an uploaded image"})
+                                     "height": height, "note": "replaced by an uploaded image",
+                                     "shows_headline": False})
 
         def change(s: Session) -> None:
             require_open(s, self.name, "replace an item of")

@@ -84,6 +84,8 @@ class VideoRequest(_Request):
     preset: str = "veryfast"
     transition_s: float = 0.5
     seed: int = 0
+    #: Per frame: it already shows its scene's on-screen text, so don't burn it in again.
+    headlines_in_frames: list[bool] = Field(default_factory=list)
 
 
 class RenderedVideo(_Request):
@@ -122,6 +124,10 @@ class TextProvider(Provider, Protocol):
 
 @runtime_checkable
 class ImageProvider(Provider, Protocol):
+    #: Whether frames it draws show the request's ``on_screen_text`` as the ad's headline
+    #: (``adpipeline.media.text.draw_headline``); the video then does not draw it again.
+    draws_headline: bool
+
     def generate(self, request: ImageRequest, references: list[bytes]) -> bytes:
         """Return a PNG of ``request.width`` x ``request.height``."""
         ...

@@ -176,6 +176,7 @@ def retime(story: Story, duration_s: int) -> Story:
 
 
 class OpenAIImageProvider(_OpenAIBase):
+    draws_headline = False  # generated pictures carry no ad text; the video adds it
     default_model = "gpt-image-1"
 
     def estimate(self, operation: str, params: dict[str, Any]) -> Cost:

@@ -123,6 +123,8 @@ class ReplicateProvider:
     call before it is made, so the gateway's budget check can refuse it.
     """
 
+    draws_headline = False  # generated pictures carry no ad text; the video adds it
+
     name = "replicate"
 
     def __init__(self, capability: str, model: str | None = None) -> None:

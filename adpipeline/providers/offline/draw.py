@@ -53,6 +53,7 @@ from ...media.images import (
     png_text,
     tint,
 )
+from ...media.text import draw_headline
 from ..base import ImageRequest
 from .vocabulary import COLORS as STORY_COLORS
 from .vocabulary import SETTINGS, TIMES_OF_DAY, find_setting, find_word
@@ -2538,14 +2539,12 @@ def _render(request: ImageRequest, references: Sequence[bytes]) -> tuple[Image.I
     elif request.kind == "setting":
         _setting_sheet_text(img, plan)
     else:
-        _caption(img, request.on_screen_text)
-    label = request.label
-    if request.kind == "frame":
-        label = f"{label}  ·  {plan.framing.upper()}"
+        # A frame is the ad's picture: its text drawn as the video will show it, and no
+        # storyboard labels (the review panels show those beside the picture).
+        draw_headline(img, request.on_screen_text)
+        return img, layout
     if request.kind != "setting":  # the setting sheet's label is in its notes band
-        _tag(img, label, "left", size)
-    if plan.look.digest:
-        _tag(img, f"refs {plan.look.digest}", "right", size * 0.8)
+        _tag(img, request.label, "left", size)
     _border(img)
     return img, layout
 

@@ -73,6 +73,7 @@ class OfflineImageProvider:
     """
 
     name = "offline"
+    draws_headline = True
     model = "procedural-v1"
 
     def estimate(self, operation: str, params: dict[str, Any]) -> Cost:

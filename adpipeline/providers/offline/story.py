@@ -620,7 +620,7 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _short(text: str, words: int = 5) -> str:
-    parts = text.split()
-    short = " ".join(parts[:words])
-    return (short[:1].upper() + short[1:]) + ("…" if len(parts) > words else "")
+def _short(text: str, words: int = 6) -> str:
+    """On-screen text: at most six words, so it can be read in a second or two."""
+    short = " ".join(text.split()[:words]).rstrip(",")
+    return short[:1].upper() + short[1:]
