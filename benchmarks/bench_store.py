@@ -122,7 +122,11 @@ def main() -> None:
 
         results: dict[str, list[float]] = {"diskcache store": [], "JSON files (baseline)": []}
         for _ in range(5):  # interleave rounds so machine noise hits both alike
+            # Flush first: the baseline dirties ~14 MB of files a round, and the kernel's
+            # writeback of them otherwise stalls whichever round comes next.
+            os.sync()
             results["diskcache store"] += time_ops(ours_op, args.ops // 5)
+            os.sync()
             results["JSON files (baseline)"] += time_ops(theirs_op, args.ops // 5)
         print(f"\nsave+load, {args.ops} operations each (µs):")
         p = {name: percentiles(s) for name, s in results.items()}
