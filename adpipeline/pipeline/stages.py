@@ -420,9 +420,10 @@ class VideoStage(Stage):
         frames, transition, seed = prepared
         video = generate.render_video(ctx, session, frames, transition, seed)
         pending = session.stages["video"].pending
+        note = _note(pending) if session.stages["video"].versions else "first draft"
 
         def apply(s: Session) -> None:
-            add_version(s, "video", Version(number=0, video=video, note=_note(pending)))
+            add_version(s, "video", Version(number=0, video=video, note=note))
             s.stages["video"].pending = []
 
         return apply

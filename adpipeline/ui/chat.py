@@ -1,0 +1,49 @@
+"""The chat about one stage: what the person asked and what the assistant planned."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import traitlets as t
+
+from ..models import Session
+from ..pipeline.stages import MAX_FEEDBACK_CHARS
+from . import _state
+from ._base import PanelWidget, Spec, Work, text
+from ._files import widget_file
+from ._live import Live
+
+if TYPE_CHECKING:
+    from ..pipeline.stages import Stage
+
+
+class ChatPanel(PanelWidget):
+    """Messages of one stage; sending one calls ``stage.feedback(text)`` on the worker
+    thread (the assistant may regenerate or approve when asked to)."""
+
+    _esm = widget_file("chat.js")
+    _css = widget_file("chat.css")
+
+    #: Display only: ``[{"role", "text", "item", "time", "iso"}]``, oldest first.
+    messages = t.List(t.Dict()).tag(sync=True)
+    #: Display only: feedback is possible (the stage is under review).
+    reviewing = t.Bool(False).tag(sync=True)
+    stage_label = t.Unicode("").tag(sync=True)
+    max_chars = t.Int(MAX_FEEDBACK_CHARS).tag(sync=True)
+
+    commands: ClassVar[dict[str, Spec]] = {"send": Spec({"text": text(MAX_FEEDBACK_CHARS)})}
+
+    def __init__(self, stage: Stage, *, live: Live, **kwargs: Any) -> None:
+        self._stage = stage
+        super().__init__(live, **kwargs)
+
+    def refresh(self, session: Session) -> None:
+        name = self._stage.name
+        with self.hold_sync():
+            self.messages = _state.messages(session, name)
+            self.reviewing = _state.is_open(session, name)
+            self.stage_label = _state.NAMES[name]
+            self.busy = self._live.busy or _state.working(session, name)
+
+    def _cmd_send(self, text: str) -> Work:
+        return Work(lambda: self._stage.feedback(text))

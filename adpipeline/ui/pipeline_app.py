@@ -1,0 +1,131 @@
+"""The review app for one session: a stepper, the cost so far, and the current stage.
+
+(Not ``app.py``: importing a submodule named ``app`` would replace the ``ui.app``
+function on the package.)
+
+``p`` in a notebook cell shows this (see :mod:`adpipeline.ui.display`). The header is
+an anywidget (``widgets/app.js``); below it sits the :class:`StagePanel` of the stage
+being looked at: the one under review, or an earlier one the person clicked in the
+stepper. When the session moves on (an approval here, in a cell or in another process)
+the app follows it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import ipywidgets
+import traitlets as t
+
+from ..errors import InvalidInput
+from ..models import STAGES, Session, StageName
+from . import _state
+from ._base import LAYOUT_KWARGS, PanelWidget, Spec, choice, reject_unknown
+from ._files import widget_file
+from ._live import Live
+from .stage import StagePanel
+
+if TYPE_CHECKING:
+    from ..pipeline import Pipeline
+
+
+class AppHeader(PanelWidget):
+    """Title, stepper (Story -> Images -> Storyboard -> Video) and cost against budget."""
+
+    _esm = widget_file("app.js")
+    _css = widget_file("app.css")
+
+    #: Display only.
+    title = t.Unicode("").tag(sync=True)
+    steps = t.List(t.Dict()).tag(sync=True)
+    viewing = t.Unicode("story").tag(sync=True)
+    complete = t.Bool(False).tag(sync=True)
+    cost_usd = t.Float(0.0).tag(sync=True)
+    #: ``-1`` when the session has no budget.
+    budget_usd = t.Float(-1.0).tag(sync=True)
+
+    commands: ClassVar[dict[str, Spec]] = {"show": Spec({"stage": choice(*STAGES)})}
+
+    def __init__(self, app: PipelineApp, *, live: Live, **kwargs: Any) -> None:
+        self._app = app
+        super().__init__(live, **kwargs)
+
+    def refresh(self, session: Session) -> None:
+        self._app._follow(session)
+        with self.hold_sync():
+            self.title = session.title
+            self.steps = _state.steps(session)
+            self.viewing = self._app.viewing
+            self.complete = session.stage == "complete"
+            self.cost_usd = session.cost_usd
+            self.budget_usd = -1.0 if session.budget_usd is None else session.budget_usd
+            self.busy = self._live.busy
+
+    def _cmd_show(self, stage: StageName) -> None:
+        session = self._live.pipeline.session
+        if session.stages[stage].current is None and session.stage != stage:
+            raise InvalidInput(f"the {_state.NAMES[stage]} stage has nothing to show yet.")
+        self._app.show(stage)
+        self.viewing = stage
+
+
+class PipelineApp(ipywidgets.VBox):  # type: ignore[misc]
+    """Header plus the panel of the stage being looked at. Made by :func:`adpipeline.ui.app`.
+
+    One worker thread per app runs what its buttons ask for; ``close()`` stops it.
+    """
+
+    def __init__(self, pipeline: Pipeline, **kwargs: Any) -> None:
+        reject_unknown(type(self).__name__, kwargs, LAYOUT_KWARGS)
+        self._pipeline = pipeline
+        self._live = Live(pipeline)
+        self._panels: dict[str, StagePanel] = {}
+        session = pipeline.session
+        self._stage_seen = session.stage
+        self.viewing: StageName = _shown_stage(session.stage)
+        super().__init__(children=[], **kwargs)
+        self.add_class("adp-app")
+        self.header = AppHeader(self, live=self._live)
+        self.children = [self.header, self._panel(self.viewing)]
+
+    @property
+    def pipeline(self) -> Pipeline:
+        return self._pipeline
+
+    @property
+    def panel(self) -> StagePanel:
+        """The stage panel being shown."""
+        return self._panel(self.viewing)
+
+    def show(self, stage: str) -> None:
+        """Show ``stage``'s panel (it stays until the session moves to another stage)."""
+        if stage not in STAGES:
+            raise InvalidInput(f"unknown stage {stage!r}: choose one of {', '.join(STAGES)}.")
+        self.viewing = stage  # type: ignore[assignment]
+        self.children = [self.header, self._panel(self.viewing)]
+        if hasattr(self, "header"):
+            self.header.viewing = self.viewing
+
+    def _follow(self, session: Session) -> None:
+        """Switch to the stage under review whenever the session moves to another one."""
+        if session.stage != self._stage_seen:
+            self._stage_seen = session.stage
+            self.show(_shown_stage(session.stage))
+
+    def _panel(self, stage: StageName) -> StagePanel:
+        if stage not in self._panels:
+            self._panels[stage] = StagePanel(self._pipeline[stage], live=self._live)
+        return self._panels[stage]
+
+    def close(self) -> None:
+        for panel in getattr(self, "_panels", {}).values():  # absent if __init__ failed
+            panel.close()
+        if getattr(self, "header", None) is not None:
+            self.header.close()
+        if getattr(self, "_live", None) is not None:
+            self._live.close()
+        super().close()
+
+
+def _shown_stage(stage: str) -> StageName:
+    return "video" if stage == "complete" else stage  # type: ignore[return-value]

@@ -1,0 +1,230 @@
+// The mask painter's toolbar. The canvas under it is ipycanvas (mouse events go to Python,
+// which keeps the stroke points and rasterises the mask at full resolution per stroke).
+// Here: brush / eraser, brush size, undo, clear, the prompt and Generate, then a
+// before/after slider with Use this and Revert. Tool and size are sent as commands and
+// checked in Python; the traits only show Python's state.
+
+// --- shared helpers: identical in every widgets/*.js (tests/test_ui.py checks) ---
+
+/** Build an element. Text goes in as textContent, never as HTML. */
+function h(tag, props = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "text") node.textContent = String(value);
+    else if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  node.append(...children.filter(Boolean));
+  return node;
+}
+
+/** Send commands to Python; each reply is matched to its request by id. */
+function connect(model) {
+  const prefix = Math.random().toString(36).slice(2, 10);
+  const waiting = new Map();
+  let count = 0;
+  const onReply = (msg, buffers) => {
+    if (msg && msg.type === "reply" && waiting.has(msg.id)) {
+      waiting.get(msg.id)({ ...msg, buffers: buffers || [] });
+      waiting.delete(msg.id);
+    }
+  };
+  model.on("msg:custom", onReply);
+  return {
+    send(type, fields = {}, buffers = []) {
+      const id = `${prefix}:${++count}`;
+      return new Promise((resolve) => {
+        waiting.set(id, resolve);
+        model.send({ type, id, ...fields }, undefined, buffers);
+      });
+    },
+    close() {
+      model.off("msg:custom", onReply);
+      waiting.clear();
+    },
+  };
+}
+
+/** The `error` trait as a banner, with Retry when Python says it can help. */
+function errorBanner(model, python) {
+  const text = h("span", { class: "adp-error-text" });
+  const retry = h("button", { class: "adp-button", type: "button", text: "Retry",
+    "aria-label": "Retry the failed action", onclick: () => python.send("retry") });
+  const dismiss = h("button", { class: "adp-button adp-quiet", type: "button", text: "Dismiss",
+    "aria-label": "Dismiss the error message", onclick: () => { node.hidden = true; } });
+  const node = h("div", { class: "adp-error", role: "alert", hidden: true }, [text, retry, dismiss]);
+  const update = () => {
+    const message = model.get("error") || "";
+    text.textContent = message;
+    node.hidden = !message;
+    retry.hidden = !model.get("can_retry");
+    retry.disabled = Boolean(model.get("busy"));
+  };
+  model.on("change:error", update);
+  model.on("change:can_retry", update);
+  model.on("change:busy", update);
+  update();
+  return {
+    node,
+    dispose() {
+      for (const name of ["error", "can_retry", "busy"]) model.off(`change:${name}`, update);
+    },
+  };
+}
+
+// --- end of shared helpers ---
+
+function render({ model, el }) {
+  const python = connect(model);
+  const banner = errorBanner(model, python);
+  const title = h("h3", { class: "adp-painter-title" });
+  const size = h("p", { class: "adp-painter-size" });
+  const brush = h("button", { class: "adp-button adp-tool", type: "button", text: "Brush",
+    "aria-label": "Brush tool for selection" });
+  const eraser = h("button", { class: "adp-button adp-tool", type: "button", text: "Eraser",
+    "aria-label": "Eraser tool to remove selection" });
+  const sizeInput = h("input", { type: "range", min: "4", max: "120", step: "2",
+    "aria-label": "Brush size in pixels" });
+  const sizeValue = h("output", { class: "adp-size-value" });
+  const undo = h("button", { class: "adp-button", type: "button", text: "Undo",
+    "aria-label": "Undo the last stroke" });
+  const clear = h("button", { class: "adp-button", type: "button", text: "Clear",
+    "aria-label": "Clear the whole mask" });
+  const toolbar = h("div", { class: "adp-toolbar", role: "toolbar", "aria-label": "Mask tools" }, [
+    brush, eraser, h("label", { class: "adp-size" }, ["Brush size ", sizeInput, sizeValue]), undo, clear,
+  ]);
+  const status = h("p", { class: "adp-painter-status", role: "status" });
+  const prompt = h("input", { class: "adp-input", type: "text", maxlength: "1000",
+    placeholder: "What should the painted area show? e.g. a red sports car",
+    "aria-label": "Describe the change for the painted area" });
+  const generate = h("button", { class: "adp-button adp-primary", type: "submit", text: "Generate",
+    "aria-label": "Generate the edit in the painted area" });
+  const form = h("form", { class: "adp-painter-form" }, [prompt, generate]);
+  const split = h("input", { type: "range", min: "0", max: "100", step: "1",
+    "aria-label": "Compare before and after: before on the left, after on the right" });
+  const use = h("button", { class: "adp-button adp-primary", type: "button", text: "Use this",
+    "aria-label": "Use this edited image" });
+  const revert = h("button", { class: "adp-button", type: "button", text: "Revert",
+    "aria-label": "Revert to the previous version" });
+  const compare = h("div", { class: "adp-compare" }, [
+    h("label", { class: "adp-split" }, [h("span", { text: "Before" }), split,
+      h("span", { text: "After" })]),
+    use, revert,
+  ]);
+  const close = h("button", { class: "adp-button adp-quiet", type: "button", text: "Close",
+    "aria-label": "Close the painter without generating" });
+  const root = h("section", { class: "adp adp-painter-controls", "data-lm-suppress-shortcuts": "true" }, [
+    h("div", { class: "adp-painter-head" }, [title, close]), size, toolbar, status, form, compare,
+    banner.node,
+  ]);
+  el.append(root);
+  let lastSplitSent = 0;
+
+  // ipywidgets cannot put ARIA attributes on the ipycanvas element below this toolbar, so
+  // name it from here once it is in the page (it may render after the toolbar).
+  let labelTries = 0;
+  const labelTimer = setInterval(() => {
+    const canvas = root.closest(".adp-painter")?.querySelector("canvas.adp-painter-canvas");
+    if (canvas) {
+      canvas.setAttribute("role", "img");
+      canvas.setAttribute("aria-label",
+        `${model.get("label") || "Image"} with the mask painted so far; drag with the mouse to paint`);
+    }
+    if (canvas || ++labelTries > 50) clearInterval(labelTimer);
+  }, 100);
+
+  function draw() {
+    const phase = model.get("phase");
+    const busy = model.get("busy");
+    const reviewing = model.get("reviewing");
+    const dims = model.get("size") || {};
+    const painting = phase === "paint";
+    title.textContent = `Edit part of ${model.get("label") || "the image"}`;
+    size.textContent = dims.width
+      ? `${dims.width} × ${dims.height} px` + (dims.shown_width !== dims.width
+        ? `, shown at ${dims.shown_width} × ${dims.shown_height}` : "")
+      : "";
+    const tool = model.get("tool");
+    brush.setAttribute("aria-pressed", String(tool === "brush"));
+    eraser.setAttribute("aria-pressed", String(tool === "eraser"));
+    if (document.activeElement !== sizeInput) sizeInput.value = String(model.get("brush_size"));
+    sizeValue.textContent = `${model.get("brush_size")} px`;
+    const strokes = model.get("strokes");
+    const off = busy || !reviewing;
+    for (const node of [brush, eraser, sizeInput]) node.disabled = off || !painting;
+    undo.disabled = off || !painting || strokes === 0;
+    clear.disabled = off || !painting || strokes === 0;
+    toolbar.hidden = !painting;
+    form.hidden = !painting;
+    prompt.disabled = off;
+    generate.disabled = off || !model.get("painted");
+    compare.hidden = painting;
+    use.disabled = busy;
+    revert.disabled = busy;
+    if (document.activeElement !== split) split.value = String(Math.round(model.get("split") * 100));
+    if (busy && phase === "paint") {
+      status.textContent = "Generating the edit ...";
+    } else if (!painting) {
+      status.textContent = `Edited: "${model.get("prompt")}". Drag the slider to compare, then keep it or revert.`;
+    } else if (!reviewing) {
+      status.textContent = "This stage is not under review; reopen it to edit.";
+    } else {
+      status.textContent = model.get("painted")
+        ? `${strokes} stroke${strokes === 1 ? "" : "s"} painted. Describe the change and press Generate.`
+        : "Paint over the area to change on the image below.";
+    }
+  }
+
+  function sendSplit(force) {
+    const now = performance.now();
+    if (!force && now - lastSplitSent < 80) return; // each one redraws the canvas in Python
+    lastSplitSent = now;
+    python.send("compare", { split: Number(split.value) / 100 });
+  }
+
+  async function onGenerate(event) {
+    event.preventDefault();
+    const text = prompt.value.trim();
+    if (!text) {
+      prompt.focus();
+      return;
+    }
+    await python.send("generate", { prompt: text });
+  }
+
+  const listeners = [
+    [brush, "click", () => python.send("set_tool", { tool: "brush" })],
+    [eraser, "click", () => python.send("set_tool", { tool: "eraser" })],
+    [sizeInput, "input", () => { sizeValue.textContent = `${sizeInput.value} px`; }],
+    [sizeInput, "change", () => python.send("set_size", { size: Number(sizeInput.value) })],
+    [undo, "click", () => python.send("undo")],
+    [clear, "click", () => python.send("clear")],
+    [form, "submit", onGenerate],
+    [split, "input", () => sendSplit(false)],
+    [split, "change", () => sendSplit(true)],
+    [use, "click", () => python.send("use")],
+    [revert, "click", () => python.send("revert")],
+    [close, "click", () => python.send("close")],
+  ];
+  for (const [node, type, fn] of listeners) node.addEventListener(type, fn);
+  const names = ["label", "size", "tool", "brush_size", "strokes", "painted", "phase", "split",
+    "prompt", "reviewing", "busy"];
+  for (const name of names) model.on(`change:${name}`, draw);
+  draw();
+  return () => {
+    clearInterval(labelTimer);
+    for (const [node, type, fn] of listeners) node.removeEventListener(type, fn);
+    for (const name of names) model.off(`change:${name}`, draw);
+    banner.dispose();
+    python.close();
+  };
+}
+
+export default {
+  initialize() {
+    return () => {};
+  },
+  render,
+};
