@@ -15,6 +15,7 @@ import pytest
 import adpipeline as ap
 
 from .conftest import BRIEF
+from .test_media_images import huge_png_header
 
 
 @contextmanager
@@ -341,6 +342,8 @@ def test_replace_with_my_image_and_bad_uploads(pipeline: ap.Pipeline, tmp_path: 
             p.reference_images.replace(0, upload.read_bytes()[:200])  # truncated PNG
         with pytest.raises(ap.InvalidInput, match="items 0 to 2"):
             p.reference_images.replace(7, upload)
+        with pytest.raises(ap.InvalidInput, match="50000x50000"):
+            p.reference_images.replace(0, huge_png_header())
 
 
 def test_bad_masks_change_nothing(pipeline: ap.Pipeline) -> None:
@@ -460,3 +463,20 @@ def test_a_stage_generating_in_a_live_process_refuses_other_actions(pipeline: ap
     pipeline.update(busy)
     with unchanged(pipeline), pytest.raises(ap.StageError, match="while it is generating"):
         pipeline.story.feedback("make it funnier")
+
+
+def test_revert_one_item_keeps_the_others(pipeline: ap.Pipeline) -> None:
+    p = pipeline
+    p.story.approve()
+    first = [i.asset.blob for i in p.reference_images.output]
+    p.reference_images.feedback("darker", item=0)
+    p.reference_images.feedback("warmer", item=1)
+    p.reference_images.regenerate()
+    changed = [i.asset.blob for i in p.reference_images.output]
+    assert changed[0] != first[0] and changed[1] != first[1]
+    p.reference_images.revert_item(0, 0)
+    now = [i.asset.blob for i in p.reference_images.output]
+    assert now == [first[0], changed[1], changed[2]]
+    assert len(p.reference_images.versions) == 3
+    with unchanged(p), pytest.raises(ap.InvalidInput, match="versions 0 to 2"):
+        p.reference_images.revert_item(0, 9)

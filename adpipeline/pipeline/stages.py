@@ -376,6 +376,26 @@ class ImageStage(Stage):
 
         self.pipeline.update(change)
 
+    def revert_item(self, item: int, version: int) -> None:
+        """Bring back ``item`` as it was in ``version``, keeping the other items as they are.
+
+        Saved as a new version, so the picture being replaced stays one revert away.
+        """
+        def change(s: Session) -> None:
+            require_open(s, self.name, "revert an item of")
+            index = self._resolve_item(s, item)
+            versions = s.stages[self.name].versions
+            if (not isinstance(version, int) or isinstance(version, bool)
+                    or not 0 <= version < len(versions)):
+                raise InvalidInput(f"{self.name} has versions 0 to {len(versions) - 1}; "
+                                   f"there is no version {version!r}.")
+            old = versions[version].images or []
+            if index >= len(old):
+                raise InvalidInput(f"version {version} has no item {index}.")
+            self._replacing(index, old[index], f"item {index + 1} back to version {version}")(s)
+
+        self.pipeline.update(change)
+
     def _replacing(self, index: int, asset: ImageAsset, note: str) -> Any:
         def apply(s: Session) -> None:
             assets = images_of(s, self.name)
