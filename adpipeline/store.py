@@ -27,6 +27,7 @@ Trade-offs, measured in ``benchmarks/bench_store.py``:
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import os
 import re
@@ -208,7 +209,7 @@ class SessionStore:
             del self._sessions[("session", session_id)]
             self._sessions.pop(("summary", session_id), None)
 
-    def prune(self, older_than: timedelta) -> list[str]:
+    def prune(self, older_than: timedelta) -> builtins.list[str]:
         """Delete sessions not changed for ``older_than``; return their ids."""
         if older_than < timedelta(0):
             raise InvalidInput("prune age must not be negative.")

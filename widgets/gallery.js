@@ -1,5 +1,6 @@
 // The gallery of an image stage: a grid of 1 to 3 columns; select an image to enlarge it
-// (arrow keys move, Escape closes) and see its earlier versions. Per image: Regenerate,
+// (arrow keys move, Escape closes), see its earlier versions and bring one back ("Use
+// this version": Python checks it and saves it as a new version). Per image: Regenerate,
 // Edit (opens the mask painter), Replace with my image (bytes go to Python, which checks
 // them), feedback, a stale badge when its inputs changed. Images arrive as PNG bytes
 // (DataView) and are shown through object URLs, never base64.
@@ -89,6 +90,7 @@ function render({ model, el }) {
   const bigImage = h("img", { class: "adp-lightbox-image" });
   const caption = h("figcaption", { class: "adp-lightbox-caption" });
   const history = h("ol", { class: "adp-history", "aria-label": "Versions of this image" });
+  const historyStatus = h("p", { class: "adp-history-status", role: "status" });
   const previous = h("button", { class: "adp-button", type: "button", text: "‹ Previous",
     "aria-label": "Previous image" });
   const next = h("button", { class: "adp-button", type: "button", text: "Next ›",
@@ -100,6 +102,7 @@ function render({ model, el }) {
     h("figure", {}, [bigImage, caption]),
     h("h4", { class: "adp-history-title", text: "Versions of this image" }),
     history,
+    historyStatus,
     h("div", { class: "adp-dialog-actions" }, [previous, next, closeButton]),
   ]);
   const root = h("section", { class: "adp adp-gallery", "data-lm-suppress-shortcuts": "true" },
@@ -107,7 +110,11 @@ function render({ model, el }) {
   el.append(root);
 
   let urls = []; // object URLs of the current images, revoked when replaced
-  let historyUrls = [];
+  // The versions listed in the dialog: the last `history` reply for `item`, asked for
+  // when the item's versions (its `history` in the items trait) were `key`; `wanted` is
+  // the key last asked for. Until the two agree, "Use this version" is disabled.
+  let past = { item: -1, key: "", wanted: "", entries: [], urls: [] };
+  let pastRequests = 0;
   let shown = -1; // item in the dialog
   let working = -1; // item this view asked to change
   let replacing = -1; // item the file picker is for
@@ -122,9 +129,10 @@ function render({ model, el }) {
   async function act(item, type, fields = {}, buffers = []) {
     working = item;
     draw();
-    await python.send(type, { item, ...fields }, buffers);
+    const reply = await python.send(type, { item, ...fields }, buffers);
     working = -1;
     draw();
+    return reply;
   }
 
   function card(item) {
@@ -214,29 +222,92 @@ function render({ model, el }) {
     caption.textContent = `${i + 1} of ${items.length}. ${item.label}: ${item.prompt}`;
     previous.disabled = i === 0;
     next.disabled = i === items.length - 1;
-    loadHistory(i);
+    if (past.item !== i) {
+      // Never list (or offer) one item's versions under another item's image.
+      for (const url of past.urls) URL.revokeObjectURL(url);
+      past = { item: i, key: "", wanted: "", entries: [], urls: [] };
+      showStatus("");
+    }
+    const key = JSON.stringify(item.history);
+    if (past.wanted !== key) loadHistory(i, key);
+    drawHistory();
   }
 
-  async function loadHistory(i) {
+  async function loadHistory(i, key) {
+    past.wanted = key;
+    const request = ++pastRequests;
     const reply = await python.send("history", { item: i });
-    if (!reply.ok || shown !== i) return;
-    for (const url of historyUrls) URL.revokeObjectURL(url);
-    historyUrls = reply.buffers.map((data) =>
+    if (request !== pastRequests || past.item !== i) return; // a newer request, or moved on
+    if (!reply.ok) {
+      showStatus(`Could not load the versions of this image: ${reply.error}`, true);
+      return;
+    }
+    for (const url of past.urls) URL.revokeObjectURL(url);
+    past.urls = reply.buffers.map((data) =>
       URL.createObjectURL(new Blob([data], { type: "image/png" })));
-    history.replaceChildren(...reply.entries.map((entry, k) => h("li", {}, [
-      h("button", {
-        class: `adp-history-item${entry.current ? " adp-history-current" : ""}`, type: "button",
-        "aria-label": `Show version ${entry.version + 1}: ${entry.note}`,
-        "aria-current": entry.current ? "true" : undefined,
-        onclick: () => { bigImage.src = historyUrls[k]; },
-      }, [
-        h("img", { src: historyUrls[k], alt: "" }),
-        h("span", { text: `v${entry.version + 1}${entry.current ? " (current)" : ""}: ${entry.note}` }),
-      ]),
-    ])));
+    past.entries = reply.entries;
+    past.key = key;
+    drawHistory();
+  }
+
+  function showStatus(message, failed = false) {
+    historyStatus.textContent = message;
+    historyStatus.classList.toggle("adp-history-failed", failed);
+  }
+
+  function historyEntry(entry, k, off) {
+    const n = entry.version + 1;
+    const note = entry.note || "";
+    const view = h("button", {
+      class: `adp-history-item${entry.current ? " adp-history-current" : ""}`, type: "button",
+      "aria-label": `Show version ${n}: ${note}`, "aria-current": entry.current ? "true" : undefined,
+      "data-version": entry.version, onclick: () => { bigImage.src = past.urls[k]; },
+    }, [
+      h("img", { src: past.urls[k], alt: "" }),
+      h("span", { text: `v${n}: ${note}` }),
+    ]);
+    let use;
+    if (entry.current) {
+      use = h("span", { class: "adp-history-mark adp-history-mark-current", text: "Current" });
+    } else if (entry.same) { // an earlier copy of the current picture: nothing to bring back
+      use = h("span", { class: "adp-history-mark", text: "Same as current" });
+    } else {
+      use = h("button", { class: "adp-button adp-history-use", type: "button",
+        text: "Use this version", "aria-label": `Use version ${n} of this image`,
+        "data-version": entry.version, disabled: off,
+        onclick: () => useVersion(past.item, entry.version) });
+    }
+    return h("li", { class: "adp-history-entry" }, [view, use]);
+  }
+
+  function drawHistory() {
+    const off = Boolean(model.get("busy")) || !model.get("reviewing") || working >= 0
+      || past.key !== past.wanted;
+    const focused = history.contains(document.activeElement) ? document.activeElement : null;
+    const version = focused ? Number(focused.dataset.version) : NaN;
+    const wasUse = Boolean(focused && focused.classList.contains("adp-history-use"));
+    history.replaceChildren(...past.entries.map((entry, k) => historyEntry(entry, k, off)));
+    if (!focused) return;
+    // Keep keyboard focus on the same version; a disabled or gone button hands it to the
+    // version's thumbnail next to it.
+    const use = wasUse && history.querySelector(`.adp-history-use[data-version="${version}"]`);
+    const view = history.querySelector(`.adp-history-item[data-version="${version}"]`);
+    const target = use && !use.disabled ? use : view || closeButton;
+    target.focus();
+  }
+
+  async function useVersion(i, version) {
+    if (working >= 0 || model.get("busy")) return;
+    showStatus(`Bringing back version ${version + 1} ...`);
+    const reply = await act(i, "revert_item", { version });
+    if (past.item !== i) return;
+    if (reply.ok) showStatus(`Version ${version + 1} is back, saved as the newest version.`);
+    else showStatus(`Could not use version ${version + 1}: ${reply.error}`, true);
   }
 
   function openDialog(i) {
+    showStatus("");
+    if (past.key !== past.wanted) past.wanted = ""; // a failed load is asked for again
     dialog.showModal();
     showInDialog(i);
     closeButton.focus();
@@ -292,7 +363,7 @@ function render({ model, el }) {
     model.off("change:images", onImages);
     for (const name of names) model.off(`change:${name}`, draw);
     if (dialog.open) dialog.close();
-    for (const url of [...urls, ...historyUrls]) URL.revokeObjectURL(url);
+    for (const url of [...urls, ...past.urls]) URL.revokeObjectURL(url);
     banner.dispose();
     python.close();
   };

@@ -292,7 +292,7 @@ def decode_image(
         ) from None
     # A malformed EXIF block must not make an otherwise readable picture fail.
     with contextlib.suppress(Exception):
-        img = ImageOps.exif_transpose(img) or img
+        img = ImageOps.exif_transpose(img) or img  # type: ignore[assignment]
     return _to_mode(img, mode)
 
 

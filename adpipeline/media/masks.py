@@ -238,7 +238,7 @@ def mask_from_png(data: bytes, *, max_pixels: int = 100_000_000) -> np.ndarray:
     if arr is None:
         raise InvalidInput("mask PNG is truncated or corrupt: export the mask again.")
     if arr.dtype != np.uint8:  # 16-bit masks: keep the top byte
-        arr = (arr >> 8).astype(np.uint8)
+        arr = (arr.astype(np.uint16) >> 8).astype(np.uint8)
     if arr.ndim == 3:
         if arr.shape[2] == 4 and int(arr[:, :, 3].min()) < 255:
             arr = arr[:, :, 3]

@@ -803,7 +803,7 @@ class Encoder:
 
     def write(self, frame: np.ndarray) -> None:
         """Send one frame; raises ``ProviderError`` if ffmpeg has gone away."""
-        view = memoryview(frame).cast("B")
+        view = memoryview(frame.data).cast("B")
         try:
             while view:
                 view = view[os.write(self._fd, view) :]
@@ -890,7 +890,7 @@ def srt_text(plans: Sequence[ShotPlan], fps: int) -> str:
 
     Scenes without a voiceover get no cue; lines are wrapped at 42 characters.
     """
-    cues = []
+    cues: list[str] = []
     for plan in plans:
         text = " ".join(plan.scene.voiceover.split())
         if not text:

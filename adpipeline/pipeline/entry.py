@@ -76,7 +76,7 @@ def start(
     session.stages["story"].status = "generating"
     store.create(session)
     pipeline = Pipeline(session.id, store, progress=_progress(progress))
-    first = (None, [], derive_seed(brief, "story", 0))
+    first: tuple[None, list[Any], int] = (None, [], derive_seed(brief, "story", 0))
     try:
         pipeline.work("story", lambda s: first, pipeline.story.make)
     except AdPipelineError as exc:
@@ -112,7 +112,7 @@ def batch(
     ``concurrent.futures.Executor`` (a thread pool by default; a Dask or Ray executor
     when one machine is not enough). Extra keyword arguments go to every :func:`start`.
     """
-    jobs = [{"prompt": b} if isinstance(b, str) else dict(b) for b in briefs]
+    jobs: list[dict[str, Any]] = [{"prompt": b} if isinstance(b, str) else dict(b) for b in briefs]
     for job in jobs:
         job.update({k: v for k, v in options.items() if k not in job})
         job["home"] = str(home) if home is not None else None

@@ -172,11 +172,10 @@ def draw_images(
         request = request.model_copy(update={"seed": seed, "adjustments": adjustments})
         ctx.progress(i, total, f"Drawing {_noun(request)} {i + 1} of {total} ...")
         params = request.model_dump(mode="json")
-        name = ctx.gateway.call(
-            provider, "generate", params,
-            lambda r=request: ctx.blobs.put(provider.generate(r, ref_bytes), "png"),
-            inputs=references,
-        )
+        def draw(r: ImageRequest = request) -> str:
+            return ctx.blobs.put(provider.generate(r, ref_bytes), "png")
+
+        name = ctx.gateway.call(provider, "generate", params, draw, inputs=references)
         assets.append(ImageAsset(
             kind=request.kind, label=request.label, prompt=request.prompt, blob=name,
             width=request.width, height=request.height, seed=seed,

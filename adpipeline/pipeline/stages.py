@@ -76,9 +76,10 @@ class Stage:
 
     @property
     def output(self) -> Any:
-        return self._view(self.pipeline.session)
+        return self.output_in(self.pipeline.session)
 
-    def _view(self, session: Session) -> Any:
+    def output_in(self, session: Session) -> Any:
+        """What :attr:`output` would be in ``session`` (a copy already loaded)."""
         raise NotImplementedError
 
     # acting -----------------------------------------------------------------
@@ -189,7 +190,7 @@ class Stage:
 class StoryStage(Stage):
     """The ad story: title, framework, timed scenes, voiceover, call to action."""
 
-    def _view(self, session: Session) -> Story | None:
+    def output_in(self, session: Session) -> Story | None:
         output = session.stages["story"].output
         return output.story if output is not None else None
 
@@ -248,7 +249,7 @@ class StoryStage(Stage):
 class ImageStage(Stage):
     """Reference images or storyboard frames: a list of items, each redone on its own."""
 
-    def _view(self, session: Session) -> list[ImageItem]:
+    def output_in(self, session: Session) -> list[ImageItem]:
         stale = self._stale_items(session)
         return [ImageItem(i, asset, self.pipeline.store.blobs, stale=i in stale)
                 for i, asset in enumerate(images_of(session, self.name))]
@@ -392,7 +393,7 @@ class ImageStage(Stage):
             old = versions[version].images or []
             if index >= len(old):
                 raise InvalidInput(f"version {version} has no item {index}.")
-            self._replacing(index, old[index], f"item {index + 1} back to version {version}")(s)
+            self._replacing(index, old[index], f"item {index + 1} back to v{version + 1}")(s)
 
         self.pipeline.update(change)
 
@@ -423,7 +424,7 @@ class ImageStage(Stage):
 class VideoStage(Stage):
     """The rendered ad."""
 
-    def _view(self, session: Session) -> VideoOutput | None:
+    def output_in(self, session: Session) -> VideoOutput | None:
         output = session.stages["video"].output
         if output is None or output.video is None:
             return None

@@ -31,7 +31,7 @@ NAMES: dict[str, tuple[str, ...]] = {
 
 def choose(requested: Mapping[str, str] | None = None) -> dict[str, str]:
     """Validate a capability -> provider mapping and complete it with defaults."""
-    chosen = {capability: "offline" for capability in CAPABILITIES}
+    chosen: dict[str, str] = {capability: "offline" for capability in CAPABILITIES}
     chosen.update(_from_env())
     for capability, choice in (requested or {}).items():
         if capability not in CAPABILITIES:

@@ -117,7 +117,7 @@ class OpenAITextProvider(_OpenAIBase):
             "voiceover, on_screen_text (at most 6 words) and visual_prompt. End with a call "
             "to action scene."
         )
-        user = {"brief": brief.model_dump(mode="json")}
+        user: dict[str, Any] = {"brief": brief.model_dump(mode="json")}
         if previous is not None:
             user["previous_story"] = previous.model_dump(mode="json")
             user["apply_feedback"] = [f.text for f in feedback] or ["write a different variant"]

@@ -4,7 +4,8 @@ Images travel as PNG bytes in a list trait; ipywidgets sends ``bytes`` as binary
 buffers of the comm message (no base64), so the browser receives the PNG files as they
 are (``benchmarks/bench_widgets.py`` measures the overhead). Earlier versions of an
 item are not state: the browser asks for them (``history``) when a person opens the
-item, and they come back as buffers of the reply.
+item, and they come back as buffers of the reply. "Use this version" (``revert_item``)
+brings one of them back as a new version of the stage, the other items left as they are.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ UPLOAD_LIMIT = 8_000_000
 _MAX_ITEMS = 1000
 #: Earlier images of one item sent when it is opened (the newest ones).
 HISTORY_SHOWN = 12
+#: Largest version number a message may name (the stored versions are checked after).
+_MAX_VERSIONS = 100_000
 
 
 class GalleryPanel(PanelWidget):
@@ -41,7 +44,7 @@ class GalleryPanel(PanelWidget):
     _css = widget_file("gallery.css")
 
     #: Display only: ``[{"index", "label", "prompt", "source", "stale", "width", "height",
-    #: "note", "history": [{"version", "note", "current"}]}]``.
+    #: "note", "history": [{"version", "note", "current", "same"}]}]`` (see :func:`_history`).
     items = t.List(t.Dict()).tag(sync=True)
     #: The PNG of each item, in item order (binary buffers on the wire).
     images = t.List(t.Bytes()).tag(sync=True)
@@ -57,6 +60,7 @@ class GalleryPanel(PanelWidget):
         "edit_item": Spec({"item": whole(0, _MAX_ITEMS)}),
         "replace_item": Spec({"item": whole(0, _MAX_ITEMS)}, buffers=1, max_bytes=UPLOAD_LIMIT),
         "history": Spec({"item": whole(0, _MAX_ITEMS)}),
+        "revert_item": Spec({"item": whole(0, _MAX_ITEMS), "version": whole(0, _MAX_VERSIONS)}),
     }
 
     def __init__(self, stage: ImageStage, *, live: Live,
@@ -70,7 +74,7 @@ class GalleryPanel(PanelWidget):
     def refresh(self, session: Session) -> None:
         name = self._stage.name
         state = session.stages[name]
-        current = self._stage.output  # ImageItem objects, with the stale flags
+        current = self._stage.output_in(session)  # ImageItem objects, with the stale flags
         pngs = {item.asset.blob: self._pngs.get(item.asset.blob) or item.png for item in current}
         self._pngs = pngs  # drop images no longer shown
         items = []
@@ -79,7 +83,7 @@ class GalleryPanel(PanelWidget):
             items.append({
                 "index": item.index, "label": a.label, "prompt": a.prompt, "source": a.source,
                 "stale": item.stale, "width": a.width, "height": a.height, "note": a.note,
-                "history": _history(state, item.index, a.blob),
+                "history": _history(state, item.index),
             })
         self._count = len(current)
         with self.hold_sync():
@@ -121,9 +125,7 @@ class GalleryPanel(PanelWidget):
         item = self._item(item)
         session = self._stage.pipeline.session
         state = session.stages[self._stage.name]
-        output = state.output
-        current = output.images[item].blob if output and output.images else None
-        entries = _history(state, item, current)[-HISTORY_SHOWN:]
+        entries = _history(state, item)[-HISTORY_SHOWN:]
         buffers = []
         for entry in entries:
             asset = state.versions[entry["version"]].images[item]  # type: ignore[index]
@@ -131,16 +133,46 @@ class GalleryPanel(PanelWidget):
                 asset.blob))
         return {"item": item, "entries": entries, "buffers": buffers}
 
+    def _cmd_revert_item(self, item: int, version: int) -> Work:
+        item = self._item(item)
+        state = self._stage.pipeline.session.stages[self._stage.name]
+        things = _state.NAMES[self._stage.name]
+        if version >= len(state.versions):
+            raise InvalidInput(f"the {things} have versions 1 to {len(state.versions)}; "
+                               f"there is no version {version + 1}.")
+        images = state.versions[version].images or []
+        if item >= len(images):
+            raise InvalidInput(f"version {version + 1} of the {things} has no image {item + 1}.")
+        output = state.output
+        now = output.images if output is not None and output.images else []
+        if item < len(now) and now[item].blob == images[item].blob:
+            raise InvalidInput(f"image {item + 1} already shows its picture from version "
+                               f"{version + 1}; there is nothing to bring back.")
+        # ImageStage.revert_item checks it all again against the session it saves.
+        return Work(lambda: self._stage.revert_item(item, version))
 
-def _history(state: Any, index: int, current_blob: str | None) -> list[dict[str, Any]]:
-    """The versions of the stage where item ``index`` got a new image, oldest first."""
+
+def _history(state: Any, index: int) -> list[dict[str, Any]]:
+    """The versions of the stage where item ``index`` got a new image, oldest first.
+
+    ``current``: the image shown now (exactly one entry, none without output); ``same``:
+    the same picture as the current one (it, and an earlier one brought back by
+    ``revert_item``), so there is nothing to bring back from it.
+    """
     out: list[dict[str, Any]] = []
     previous = None
+    at = -1  # the entry whose image the current version shows
     for version in state.versions:
         images = version.images or []
         if index >= len(images) or images[index].blob == previous:
             continue
         previous = images[index].blob
-        out.append({"version": version.number, "note": version.note,
-                    "current": current_blob is not None and previous == current_blob})
+        if state.current is not None and version.number <= state.current:
+            at = len(out)
+        out.append({"version": version.number, "note": version.note, "blob": previous})
+    shown = out[at]["blob"] if at >= 0 else None
+    for k, entry in enumerate(out):
+        blob = entry.pop("blob")  # blob names stay in Python
+        entry["current"] = k == at
+        entry["same"] = blob == shown
     return out

@@ -106,9 +106,11 @@ class StagePanel(ipywidgets.VBox):  # type: ignore[misc]
 
     def open_painter(self, item: int) -> None:
         """Show the mask painter for ``item`` under the gallery (one at a time)."""
+        from ..pipeline.stages import ImageStage
         from .painter import MaskPainter
 
         self.close_painter()
+        assert isinstance(self._stage, ImageStage)  # only galleries offer Edit
         self.painter = MaskPainter(self._stage, item, live=self._live, on_close=self.close_painter)
         self.children = [self.bar, self.content, self.painter, self.chat]
 
@@ -130,7 +132,7 @@ class StagePanel(ipywidgets.VBox):  # type: ignore[misc]
 
 
 def _content_for(stage: Stage, live: Live, panel: StagePanel) -> PanelWidget:
-    from ..pipeline.stages import ImageStage, StoryStage
+    from ..pipeline.stages import ImageStage, StoryStage, VideoStage
 
     if isinstance(stage, StoryStage):
         from .story import StoryPanel
@@ -142,4 +144,5 @@ def _content_for(stage: Stage, live: Live, panel: StagePanel) -> PanelWidget:
         return GalleryPanel(stage, live=live, on_edit=panel.open_painter)
     from .video import VideoPanel
 
+    assert isinstance(stage, VideoStage)
     return VideoPanel(stage, live=live)

@@ -33,6 +33,17 @@ PAINTED_PIXELS = """() => {
 }"""
 
 
+def shoot_dialog(page: Any, dialog: Any, path: Path, widths: tuple[int, ...] = (1280, 400)) -> None:
+    """Screenshot an open dialog at each width (``<path>-<width>.png``)."""
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_function("() => [...document.querySelectorAll('dialog[open] img')]"
+                               ".every((img) => img.complete)")
+        page.wait_for_timeout(200)
+        dialog.screenshot(path=f"{path}-{width}.png")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def confirm_approval(page: Any) -> None:
     page.get_by_role("button", name=re.compile(r"^Approve and (continue|finish)")).click()
     dialog = page.locator("dialog.adp-dialog[open]")
@@ -142,6 +153,33 @@ def test_review_from_story_to_video(lab: Lab, browser: Browser, screens: Path) -
     use.click()
     page.locator("canvas.adp-painter-canvas").wait_for(state="detached", timeout=20_000)
     assert session().reference_images.current == 1
+
+    # Use this version: image 1 now has two versions; bring back the older one with the
+    # keyboard. Only that image changes, saved as a new version; the dialog follows.
+    first, edited = ([a.blob for a in v.images or []] for v in session().reference_images.versions)
+    page.get_by_role("button", name=re.compile(r"^Enlarge")).first.click()
+    lightbox.wait_for()
+    use_older = lightbox.get_by_role("button", name="Use version 1 of this image")
+    use_older.wait_for()
+    assert lightbox.locator(".adp-history-mark-current").all_inner_texts() == ["Current"]
+    assert lightbox.get_by_role("button", name="Use version 2 of this image").count() == 0
+    use_older.focus()
+    page.keyboard.press("Enter")
+    wait_until(lambda: len(session().reference_images.versions) == 3, 20, "the reverted version")
+    images = session().reference_images
+    assert images.current == 2
+    assert [item.asset.blob for item in images.output] == [first[0], edited[1], edited[2]]
+    assert edited[0] != first[0]
+    assert [item.asset.source for item in images.output] == ["generated"] * 3
+    # The edited picture is now the one a click brings back; the current one has no button.
+    lightbox.get_by_role("button", name="Use version 2 of this image").wait_for(timeout=10_000)
+    assert lightbox.get_by_role("button", name="Use version 1 of this image").count() == 0
+    assert lightbox.get_by_role("status").inner_text().startswith("Version 1 is back")
+    assert page.evaluate("() => document.activeElement.closest('dialog.adp-lightbox') !== null")
+    shoot_dialog(page, lightbox, screens / "5b-use-this-version")
+    page.keyboard.press("Escape")
+    lightbox.wait_for(state="detached")
+    page.locator(".adp-gallery .adp-card-version", has_text="Version 3 of 3").wait_for()
 
     # Approve the images, then the storyboard.
     confirm_approval(page)

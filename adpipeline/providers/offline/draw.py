@@ -1943,11 +1943,12 @@ def _palette(arr: np.ndarray, count: int = 4) -> list[RGB]:
     px = _small(arr, 128)
     img = Image.fromarray(px.reshape(1, -1, 3).astype(np.uint8))
     quant = img.quantize(colors=count + 2, method=Image.Quantize.MEDIANCUT)
-    pal = quant.getpalette() or []
+    pal: list[int] = list(quant.getpalette() or [])
     counts = sorted(quant.getcolors() or [], reverse=True)
     out: list[RGB] = []
     for _, index in counts[:count]:
-        r, g, b = pal[index * 3: index * 3 + 3]
+        start = int(index) * 3  # type: ignore[call-overload]
+        r, g, b = pal[start: start + 3]
         out.append((int(r), int(g), int(b)))
     return out or [(27, 153, 139)]
 
@@ -2510,7 +2511,7 @@ def render_png(request: ImageRequest, references: Sequence[bytes] = ()) -> bytes
     """:func:`render` as PNG bytes, with the sheet layout in text chunks for frames to
     sample."""
     image, layout = _render(request, references)
-    text = {META_KIND: request.kind}
+    text: dict[str, str] = {META_KIND: request.kind}
     if layout:
         text[META_LAYOUT] = json.dumps(layout, separators=(",", ":"))
     return encode_png(image, text=text)

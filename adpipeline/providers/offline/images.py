@@ -123,7 +123,7 @@ def _telea(rgb: np.ndarray, painted: np.ndarray) -> np.ndarray:
     rgb_small = cv2.resize(rgb, small, interpolation=cv2.INTER_AREA)
     # Any painted pixel in a block marks the block, so no edge pixel is left unfilled.
     mask_small = (cv2.resize(mask8, small, interpolation=cv2.INTER_AREA) > 0).astype(np.uint8)
-    mask_small = cv2.dilate(mask_small, np.ones((3, 3), np.uint8)) * np.uint8(255)
+    mask_small = (cv2.dilate(mask_small, np.ones((3, 3), np.uint8)) * 255).astype(np.uint8)
     filled_small = cv2.inpaint(rgb_small, mask_small, 3, cv2.INPAINT_TELEA)
     filled = cv2.resize(filled_small, (width, height), interpolation=cv2.INTER_LINEAR)
     return np.where(painted[..., None], filled, rgb)
@@ -179,7 +179,8 @@ def _paint_subject(original: np.ndarray, filled: np.ndarray, painted: np.ndarray
     cx, cy = float(xs.mean()), float(ys.mean())
     # Fit the subject to the painted shape, not just its bounding box: shrink it about
     # the centroid until almost none of it falls outside the mask.
-    box_w, box_h = max(4.0, x1 - x0 - 2 * feather_px), max(4.0, y1 - y0 - 2 * feather_px)
+    box_w: float = max(4.0, float(x1 - x0 - 2 * feather_px))
+    box_h: float = max(4.0, float(y1 - y0 - 2 * feather_px))
     layer = None
     bx = by = 0
     for _ in range(6):
@@ -191,7 +192,7 @@ def _paint_subject(original: np.ndarray, filled: np.ndarray, painted: np.ndarray
         region = painted[by:by + bh, bx:bx + bw]
         if region.shape == a.shape:
             outside = np.count_nonzero(a & ~region)
-            if outside <= 0.1 * max(1, np.count_nonzero(a)):
+            if outside <= 0.1 * max(1, int(np.count_nonzero(a))):
                 break
         box_w, box_h = box_w * 0.86, box_h * 0.86
     assert layer is not None
