@@ -617,22 +617,8 @@ def test_widget_code_never_writes_html_or_loads_from_the_network() -> None:
         assert not re.search(r"url\(|@import", path.read_text()), path
 
 
-def _between(text: str, start: str, end: str) -> str:
-    return text[text.index(start):text.index(end)]
-
-
-def test_shared_helpers_are_the_same_in_every_widget_file() -> None:
-    js = {p.name: _between(p.read_text(), "// --- shared helpers", "// --- end of shared helpers")
-          for p in WIDGETS.glob("*.js")}
-    css = {p.name: _between(p.read_text(), "/* --- shared adp base", "/* --- end of shared adp")
-           for p in WIDGETS.glob("*.css")}
-    assert len(js) == len(css) == 7
-    assert len(set(js.values())) == 1, "widgets/*.js shared helpers differ: copy stagebar.js's"
-    assert len(set(css.values())) == 1, "widgets/*.css shared base differs: copy stagebar.css's"
-
-
 def test_every_widget_module_has_the_anywidget_shape() -> None:
-    for path in WIDGETS.glob("*.js"):
+    for path in WIDGETS.glob("[!_]*.js"):
         code = path.read_text()
         assert re.search(r"export default \{\s*initialize\(\)", code), path
         assert "function render({ model, el })" in code and "return () => {" in code, path
@@ -675,9 +661,13 @@ TEXT_PAIRS = [("fg", "bg"), ("fg", "bg-soft"), ("fg-soft", "bg"), ("fg-soft", "b
 CONTROL_PAIRS = [("border", "bg"), ("accent", "bg")]
 
 
+def _between(text: str, start: str, end: str) -> str:
+    return text[text.index(start):text.index(end)]
+
+
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_colours_meet_wcag_aa(theme: str) -> None:
-    css = (WIDGETS / "stagebar.css").read_text()
+    css = (WIDGETS / "_shared.css").read_text()
     light = dict(re.findall(r"--adp-([\w-]+):\s*(#[0-9a-fA-F]{3,6});", css.split("body[")[0]))
     dark = dict(re.findall(r"--adp-([\w-]+):\s*(#[0-9a-fA-F]{3,6});",
                            _between(css, 'body[data-jp-theme-light="false"]', ".adp :focus")))

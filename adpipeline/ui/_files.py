@@ -26,3 +26,15 @@ def widget_file(name: str) -> Path:
         f"widget asset {name!r} is in neither {places[0]} nor {places[1]}; "
         "reinstall adpipeline (the wheel ships widgets/ inside the package)."
     )
+
+
+def widget_source(name: str) -> str:
+    """``widgets/_shared.<ext>`` followed by ``widgets/<name>``: one widget's JS or CSS.
+
+    anywidget loads each widget's module on its own, with no relative imports, so
+    the helpers every widget uses are joined in front here rather than copied into
+    each file.
+    """
+    shared = widget_file(f"_shared{Path(name).suffix}").read_text(encoding="utf-8")
+    own = widget_file(name).read_text(encoding="utf-8")
+    return f"{shared}\n{own}"

@@ -10,7 +10,7 @@ from ..models import Session
 from ..pipeline.stages import MAX_FEEDBACK_CHARS
 from . import _state
 from ._base import PanelWidget, Spec, Work, text
-from ._files import widget_file
+from ._files import widget_source
 from ._live import Live
 
 if TYPE_CHECKING:
@@ -21,8 +21,8 @@ class ChatPanel(PanelWidget):
     """Messages of one stage; sending one calls ``stage.feedback(text)`` on the worker
     thread (the assistant may regenerate or approve when asked to)."""
 
-    _esm = widget_file("chat.js")
-    _css = widget_file("chat.css")
+    _esm = widget_source("chat.js")
+    _css = widget_source("chat.css")
 
     #: Display only: ``[{"role", "text", "item", "time", "iso"}]``, oldest first.
     messages = t.List(t.Dict()).tag(sync=True)

@@ -20,7 +20,7 @@ from ..models import Session
 from ..pipeline.stages import MAX_FEEDBACK_CHARS
 from . import _state
 from ._base import PanelWidget, Spec, Work, text, whole
-from ._files import widget_file
+from ._files import widget_source
 from ._live import Live
 
 if TYPE_CHECKING:
@@ -40,8 +40,8 @@ _MAX_VERSIONS = 100_000
 class GalleryPanel(PanelWidget):
     """The current images of an :class:`~adpipeline.pipeline.ImageStage`."""
 
-    _esm = widget_file("gallery.js")
-    _css = widget_file("gallery.css")
+    _esm = widget_source("gallery.js")
+    _css = widget_source("gallery.css")
 
     #: Display only: ``[{"index", "label", "prompt", "source", "stale", "width", "height",
     #: "note", "history": [{"version", "note", "current", "same"}]}]`` (see :func:`_history`).

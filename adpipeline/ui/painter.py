@@ -38,7 +38,7 @@ from ..errors import InvalidInput
 from ..models import Session
 from . import _state
 from ._base import LAYOUT_KWARGS, PanelWidget, Spec, Work, choice, number, reject_unknown, text, whole
-from ._files import widget_file
+from ._files import widget_source
 from ._live import Live
 
 if TYPE_CHECKING:
@@ -243,8 +243,8 @@ class MaskCanvas:
 class PainterControls(PanelWidget):
     """The painter's toolbar: tools, brush size, undo/clear, prompt, Generate, compare."""
 
-    _esm = widget_file("painter.js")
-    _css = widget_file("painter.css")
+    _esm = widget_source("painter.js")
+    _css = widget_source("painter.css")
 
     #: Display only; Python keeps its own copies of tool and size (the browser could
     #: write these traits, so they are never read back).

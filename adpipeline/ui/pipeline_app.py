@@ -21,7 +21,7 @@ from ..errors import InvalidInput
 from ..models import STAGES, Session, StageName
 from . import _state
 from ._base import LAYOUT_KWARGS, PanelWidget, Spec, choice, reject_unknown
-from ._files import widget_file
+from ._files import widget_source
 from ._live import Live
 from .stage import StagePanel
 
@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 class AppHeader(PanelWidget):
     """Title, stepper (Story -> Images -> Storyboard -> Video) and cost against budget."""
 
-    _esm = widget_file("app.js")
-    _css = widget_file("app.css")
+    _esm = widget_source("app.js")
+    _css = widget_source("app.css")
 
     #: Display only.
     title = t.Unicode("").tag(sync=True)

@@ -23,7 +23,7 @@ from ..errors import InvalidInput
 from ..models import Session
 from . import _state
 from ._base import PanelWidget, Spec, text, whole
-from ._files import widget_file
+from ._files import widget_source
 from ._live import Live
 
 if TYPE_CHECKING:
@@ -36,8 +36,8 @@ _SRT_TIME = re.compile(r"(\d{1,2}:\d{2}:\d{2}),(\d{3})")
 class VideoPanel(PanelWidget):
     """The current version of a :class:`~adpipeline.pipeline.VideoStage`."""
 
-    _esm = widget_file("video.js")
-    _css = widget_file("video.css")
+    _esm = widget_source("video.js")
+    _css = widget_source("video.css")
 
     #: The poster frame (PNG bytes; a binary buffer on the wire).
     poster = t.Bytes(b"").tag(sync=True)
