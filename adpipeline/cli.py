@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import os
 import re
+import signal
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
+import webbrowser
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from .errors import AdPipelineError, InvalidInput
-from .models import ASPECTS, STAGES
+from .models import ASPECTS, STAGES, check_session_id
 from .pipeline import Pipeline, resume, sessions, start, store_at
 from .pipeline.entry import console_progress
 from .providers.base import Progress
@@ -20,6 +28,7 @@ _EPILOG = """examples:
   adpipeline run "30 s ad for Aurora, a reusable water bottle" --auto-approve --out ad.mp4
   adpipeline run "vertical 15 s ad for Nimbus running shoes" --aspect 9:16
   adpipeline review SESSION_ID
+  adpipeline serve --session SESSION_ID
   adpipeline sessions list
   adpipeline sessions prune --older-than 30d
 
@@ -77,6 +86,20 @@ def _parser() -> argparse.ArgumentParser:
                                  "'back STAGE' and 'quit' do what they say.")
     review.add_argument("session", help="session id (see `adpipeline sessions list`)")
     review.set_defaults(handler=_review)
+
+    serve = commands.add_parser("serve", help="review sessions in a browser (a Voila app)",
+                                description="Serve the review app in a browser: no code "
+                                "shown, ?session=ID in the address opens a session and a "
+                                "reload resumes it; without an id it starts new ads and lists "
+                                "recent ones. Needs pip install 'adpipeline[jupyter]'. Ctrl-C "
+                                "stops the server.")
+    serve.add_argument("--port", type=int, default=8866, help="port to listen on (default: 8866)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: "
+                       "127.0.0.1, this machine only: the app has no login, so anyone who can "
+                       "reach it can open and change every session)")
+    serve.add_argument("--session", help="print (and open) the address of this session")
+    serve.add_argument("--no-browser", action="store_true", help="only print the address")
+    serve.set_defaults(handler=_serve)
 
     manage = commands.add_parser("sessions", help="list, show, delete or prune sessions")
     actions = manage.add_subparsers(title="actions", metavar="ACTION", required=True)
@@ -206,6 +229,115 @@ def _print_stage(p: Pipeline, name: str) -> None:
     for item in output or []:
         print(f"  [{item.index}] {item.label}{' (stale)' if item.stale else ''}: "
               f"{p.store.blobs.path(item.asset.blob)}")
+
+
+#: The Voila app, shipped inside the package (notebooks/app.ipynb links to it).
+APP_NOTEBOOK = Path(__file__).resolve().parent / "ui" / "app.ipynb"
+#: A kernel whose page is gone (closed without a goodbye, a crashed browser) is shut down
+#: after this long idle; an open page keeps its kernel.
+_CULL_IDLE_S = 900
+_CULL_INTERVAL_S = 60
+#: ``voila`` itself, with a websocket ping timeout tornado accepts (jupyter_server's default
+#: is longer than the ping interval, and tornado warns about it on the first page).
+_VOILA = ("from voila.app import Voila; "
+          "Voila.launch_instance(tornado_settings={'ws_ping_timeout': 30000})")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    for module in ("voila", "anywidget", "ipywidgets"):
+        if importlib.util.find_spec(module) is None:
+            raise AdPipelineError(f"{module} is not installed: pip install 'adpipeline[jupyter]' "
+                                  "to review in a browser.")
+    if not 1 <= args.port <= 65535:
+        raise InvalidInput(f"--port {args.port}: choose a port from 1 to 65535.")
+    store = store_at(args.home)
+    if args.session is not None:
+        store.load(check_session_id(args.session))  # SessionNotFound says where it looked
+    if not APP_NOTEBOOK.is_file():
+        raise AdPipelineError(f"the app notebook is missing ({APP_NOTEBOOK}); reinstall adpipeline.")
+    _check_port_free(args.host, args.port)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    url = f"http://{host}:{args.port}/" + (f"?session={args.session}" if args.session else "")
+    # Voila answers on loopback too when it listens on every address.
+    probe = "127.0.0.1" if args.host in ("0.0.0.0", "") else "[::1]" if args.host == "::" else host
+    command = [
+        sys.executable, "-c", _VOILA, str(APP_NOTEBOOK), "--no-browser",
+        f"--port={args.port}", f"--Voila.ip={args.host}", "--Voila.port_retries=0",
+        f"--MappingKernelManager.cull_idle_timeout={_CULL_IDLE_S}",
+        f"--MappingKernelManager.cull_interval={_CULL_INTERVAL_S}",
+        "--VoilaConfiguration.strip_sources=True", "--VoilaConfiguration.show_tracebacks=False",
+        "--Voila.log_level=ERROR", "--KernelManager.transport=ipc",
+    ]
+    env = {**os.environ, "ADPIPELINE_HOME": str(store.home)}
+    env.pop("ANYWIDGET_HMR", None)  # a dev server for widget code is never wanted here
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    # A session of its own: Ctrl-C reaches only us, and we stop Voila exactly once.
+    server = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        _wait_ready(server, f"http://{probe}:{args.port}")
+        print(f"Review app: {url}\nSessions: {store.home}\nCtrl-C stops the server.", flush=True)
+        if args.host not in ("127.0.0.1", "localhost", "::1"):
+            print(f"adpipeline: warning: listening on {args.host}: anyone who can reach it can "
+                  "open and change every session (the app has no login).",
+                  file=sys.stderr, flush=True)
+        if not args.no_browser:
+            webbrowser.open(url)
+        code = server.wait()
+        if code != 0:
+            raise AdPipelineError(f"the Voila server stopped with exit code {code}; "
+                                  "see its messages above.")
+        return 0
+    except KeyboardInterrupt:
+        print("adpipeline: stopping the review app...", file=sys.stderr, flush=True)
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second request must not cut this short
+        _stop(server)
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops the server the way Ctrl-C does
+
+
+def _check_port_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise InvalidInput(f"cannot listen on {host}:{port} ({exc.strerror}): choose another "
+                               "--port, or --host.") from None
+
+
+def _wait_ready(server: subprocess.Popen[bytes], base: str, timeout: float = 60.0) -> None:
+    """Poll Voila's own script (``GET /`` would start a kernel) until the server answers."""
+    local = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AdPipelineError(f"the Voila server exited (code {server.returncode}) before it "
+                                  "was ready; see its messages above.")
+        try:
+            with local.open(f"{base}/voila/static/voila.js", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise AdPipelineError(f"the Voila server did not answer within {timeout:.0f} s.")
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Ask Voila to stop (it shuts its kernels down), then insist."""
+    if server.poll() is not None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=5)
 
 
 def _list(args: argparse.Namespace) -> int:
