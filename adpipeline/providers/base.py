@@ -22,10 +22,6 @@ CAPABILITIES: tuple[Capability, ...] = ("text", "image", "inpaint", "video")
 Progress = Callable[[int, int, str], None]
 
 
-def no_progress(done: int, total: int, message: str) -> None:
-    """A :data:`Progress` that ignores reports."""
-
-
 class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -1979,29 +1979,6 @@ def _wrap(text: str, size: float, max_width: float, max_lines: int = 3,
     return lines
 
 
-def _caption(img: Image.Image, text: str) -> Box | None:
-    """On-screen text in a dark band at the bottom, wrapped, white: readable anywhere."""
-    text = _clean(" ".join((text or "").split()))
-    if not text:
-        return None
-    w, h = img.size
-    size = max(12.0, min(w, h) * 0.05)
-    lines = _wrap(text, size, w * 0.86)
-    while len(lines) > 2 and size > 12:
-        size *= 0.88
-        lines = _wrap(text, size, w * 0.86)
-    line_h = size * 1.25
-    band = line_h * len(lines) + size * 0.9
-    top = h - band - h * 0.035
-    d = ImageDraw.Draw(img, "RGBA")
-    d.rectangle((0, top, w, top + band), fill=(12, 12, 16, 178))
-    d.rectangle((0, top, w, top + max(2, h * 0.004)), fill=(255, 255, 255, 90))
-    for i, line in enumerate(lines):
-        y = top + size * 0.45 + line_h * (i + 0.5)
-        _put(d, (w / 2, y), line, size, (255, 255, 255), bold=True)
-    return (0.0, top, float(w), top + band)
-
-
 def _tag(img: Image.Image, text: str, corner: str, size: float) -> None:
     d = ImageDraw.Draw(img, "RGBA")
     text = _clean(text)
