@@ -88,9 +88,6 @@ class Pipeline:
             raise InvalidInput(f"budget must be a non-negative number of USD or None, got {value!r}.")
         self.update(lambda s: setattr(s, "budget_usd", None if value is None else float(value)))
 
-    def stages(self) -> list[Any]:
-        return [self.story, self.reference_images, self.storyboard, self.video]
-
     def __getitem__(self, name: str) -> Any:
         return getattr(self, check_stage(name))
 
