@@ -23,5 +23,6 @@ unset ANYWIDGET_HMR
 export ADPIPELINE_HOME="${ADPIPELINE_HOME:-$(mktemp -d)}"
 
 "$venv/bin/ruff" check adpipeline tests benchmarks cli_tools
+"$venv/bin/mypy" --ignore-missing-imports adpipeline
 "$venv/bin/python" -m pytest -q -p no:cacheprovider tests "$@"
 "$venv/bin/python" -m pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env notebooks
