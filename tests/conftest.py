@@ -10,6 +10,8 @@ import pytest
 import adpipeline as ap
 from adpipeline.pipeline import entry
 
+from .fake_openai import KEY, FakeOpenAI, serve
+
 BRIEF = "30 s ad for Aurora, a reusable water bottle"
 
 
@@ -29,3 +31,13 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 @pytest.fixture
 def pipeline(home: Path) -> ap.Pipeline:
     return ap.start(BRIEF, home=home)
+
+
+@pytest.fixture
+def openai(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+    """A loopback server answering like OpenAI's API, with the provider pointed at it."""
+    monkeypatch.setattr("adpipeline.providers.gateway.time.sleep", lambda s: None)
+    with serve() as fake:
+        monkeypatch.setenv("OPENAI_API_KEY", KEY)
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        yield fake

@@ -27,6 +27,10 @@ class Part:
     data: bytes
 
 
+#: The API key tests hand the provider; it must never show up in a session or a cache.
+KEY = "sk-test-" + "k" * 24
+
+
 @dataclass
 class Recorded:
     path: str
@@ -90,11 +94,31 @@ def parse_multipart(content_type: str, raw: bytes) -> tuple[dict[str, str], dict
     return fields, files
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that keeps the test output free of access logs."""
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def loopback(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on a free loopback port until the block ends; yields its origin."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @contextmanager
 def serve() -> Iterator[FakeOpenAI]:
     fake = FakeOpenAI()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length", 0))
             raw = self.rfile.read(length)
@@ -114,15 +138,6 @@ def serve() -> Iterator[FakeOpenAI]:
             self.end_headers()
             self.wfile.write(data)
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with loopback(Handler) as origin:
+        fake.base_url = origin + "/v1"
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -30,7 +30,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +37,7 @@ import imageio_ffmpeg
 import numpy as np
 from PIL import Image
 
-from .fake_openai import Part, parse_multipart
+from .fake_openai import Part, QuietHandler, loopback, parse_multipart
 
 SDXL_VERSION = "39ed52f2a78e934b3ba6e2a89f5b1c712de7dfea535525255b1aa35c5565e08b"
 SVD_VERSION = "3f0457e4619daac51203dedb472816fd4af51f3149fa7a9e0b5ffcf1b8172438"
@@ -200,7 +199,7 @@ def serve(token: str) -> Iterator[FakeReplicate]:
     model = _Model(fake)
     ids = (f"fake{n:04d}qwe7rty8uiop" for n in itertools.count(1))
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def _answer(self, status: int, body: Any, content_type: str = "application/json") -> None:
             data = body if isinstance(body, bytes) else json.dumps(body).encode()
             self.send_response(status)
@@ -341,18 +340,9 @@ def serve(token: str) -> Iterator[FakeReplicate]:
                 "urls": {"get": f"{fake.base_url}/v1/files/{file_id}"},
             })
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with loopback(Handler) as origin:
+        fake.base_url = origin
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _public(prediction: dict[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,7 @@ import adpipeline as ap
 from adpipeline.models import Brief
 from adpipeline.providers.offline.story import write_story
 
-from .fake_openai import FakeOpenAI, completion, error, serve
-
-KEY = "sk-test-" + "k" * 24
+from .fake_openai import KEY, FakeOpenAI, completion, error
 
 
 def _story_json(duration: int = 30) -> str:
@@ -26,14 +23,6 @@ def _story_json(duration: int = 30) -> str:
         scene["duration_s"] = 4.7
     return json.dumps(data)
 
-
-@pytest.fixture
-def openai(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
-    monkeypatch.setattr("adpipeline.providers.gateway.time.sleep", lambda s: None)
-    with serve() as fake:
-        monkeypatch.setenv("OPENAI_API_KEY", KEY)
-        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
-        yield fake
 
 
 def test_budget_of_zero_stops_a_paid_call_before_any_request(openai: FakeOpenAI,

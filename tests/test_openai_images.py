@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -16,18 +15,7 @@ from adpipeline.providers.base import ImageRequest
 from adpipeline.providers.openai import OpenAIImageProvider
 
 from .conftest import BRIEF
-from .fake_openai import FakeOpenAI, error, image_result, serve
-
-KEY = "sk-test-" + "i" * 24
-
-
-@pytest.fixture
-def openai(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
-    monkeypatch.setattr("adpipeline.providers.gateway.time.sleep", lambda s: None)
-    with serve() as fake:
-        monkeypatch.setenv("OPENAI_API_KEY", KEY)
-        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
-        yield fake
+from .fake_openai import KEY, FakeOpenAI, error, image_result
 
 
 def _png(array: np.ndarray) -> bytes:

@@ -6,6 +6,8 @@ All the work is in :mod:`adpipeline.media.video`; this adapts it to the
 
 from __future__ import annotations
 
+import dataclasses
+
 from pathlib import Path
 from typing import Any
 
@@ -48,16 +50,9 @@ class OfflineVideoProvider:
             headlines_drawn=request.headlines_in_frames,
             progress=progress,
         )
-        return RenderedVideo(
-            video=files.video,
-            poster=files.poster,
-            subtitles=files.subtitles,
-            width=files.width,
-            height=files.height,
-            fps=files.fps,
-            duration_s=files.duration_s,
-            frame_count=files.frame_count,
-        )
+        # media cannot import the provider contract (layers), so it returns its own
+        # record of the same fields.
+        return RenderedVideo(**dataclasses.asdict(files))
 
 
 def _seconds(params: dict[str, Any]) -> float:
