@@ -7,7 +7,6 @@ All the work is in :mod:`adpipeline.media.video`; this adapts it to the
 from __future__ import annotations
 
 import dataclasses
-
 from pathlib import Path
 from typing import Any
 
