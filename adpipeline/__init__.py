@@ -14,6 +14,8 @@ from .errors import (
     ProviderError,
     SessionNotFound,
     StageError,
+    StoreCorrupt,
+    StoreError,
 )
 from .models import Brief, ImageAsset, Scene, Session, SessionSummary, Story, VideoAsset
 from .pipeline import (
@@ -31,7 +33,8 @@ __version__ = "0.1.0"
 __all__ = [
     "AdPipelineError", "Brief", "BudgetExceeded", "ConflictError", "CorruptBlob", "ImageAsset",
     "ImageItem", "InvalidInput", "Pipeline", "ProviderError", "Scene", "Session",
-    "SessionNotFound", "SessionSummary", "StageError", "Story", "VideoAsset", "VideoOutput",
+    "SessionNotFound", "SessionSummary", "StageError", "StoreCorrupt", "StoreError", "Story",
+    "VideoAsset", "VideoOutput",
     "__version__", "batch", "resume", "sessions", "start",
 ]
 

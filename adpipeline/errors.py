@@ -40,3 +40,13 @@ class BudgetExceeded(AdPipelineError):
 
 class CorruptBlob(AdPipelineError):
     """A stored image or video no longer matches its hash."""
+
+
+class StoreError(AdPipelineError):
+    """The session store cannot be read or written (permissions, full disk, a file in
+    the way). The message names the path and what to do; nothing was half-saved."""
+
+
+class StoreCorrupt(StoreError):
+    """Part of the session store is damaged (a truncated or empty database, a record
+    that does not parse). The message names the path and what to do."""

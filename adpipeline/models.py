@@ -24,6 +24,16 @@ STAGES: tuple[StageName, ...] = ("story", "reference_images", "storyboard", "vid
 ASPECTS: tuple[Aspect, ...] = ("16:9", "9:16", "1:1")
 FRAME_SIZES: dict[str, tuple[int, int]] = {"16:9": (1280, 720), "9:16": (720, 1280), "1:1": (1024, 1024)}
 
+#: A stored image or video is named by the SHA-256 of its content and an extension.
+BLOB_NAME = re.compile(r"[0-9a-f]{64}\.[a-z0-9]{1,5}")
+_BLOB_NAMES_IN_TEXT = re.compile(r"(?<![0-9a-zA-Z])[0-9a-f]{64}\.[a-z0-9]{1,5}(?![a-z0-9])")
+
+
+def blob_names_in(text: str) -> list[str]:
+    """Every blob name that appears in ``text`` (a record, a cached result as JSON)."""
+    return _BLOB_NAMES_IN_TEXT.findall(text)
+
+
 # 16 random bytes = 128 bits, URL-safe base64 without padding = 22 characters.
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 
@@ -58,6 +68,13 @@ def check_stage(name: object) -> StageName:
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class _Record(_Model):
+    """An entry of a history (conversation, ledger, a stage's versions): appended, never
+    changed, so the store keeps it once and shares it between loaded copies."""
+
+    model_config = ConfigDict(frozen=True)
 
 
 class Brief(_Model):
@@ -194,7 +211,7 @@ class VideoAsset(_Model):
     frames: list[str] = Field(default_factory=list)
 
 
-class Version(_Model):
+class Version(_Record):
     """One output of a stage. Versions are appended, never overwritten."""
 
     number: int
@@ -230,7 +247,7 @@ class StageState(_Model):
         return None if self.current is None else self.versions[self.current]
 
 
-class Message(_Model):
+class Message(_Record):
     role: Literal["user", "assistant", "system"]
     text: str
     stage: StageName
@@ -238,7 +255,7 @@ class Message(_Model):
     time: datetime = Field(default_factory=now)
 
 
-class LedgerEntry(_Model):
+class LedgerEntry(_Record):
     provider: str
     model: str
     stage: str
@@ -248,6 +265,8 @@ class LedgerEntry(_Model):
     cost_usd: float
     cached: bool
     time: datetime = Field(default_factory=now)
+    #: The call-cache entry this call made or used, so garbage collection keeps it.
+    key: str | None = None
 
 
 class SessionSummary(_Model):

@@ -29,7 +29,7 @@ from ..models import (
 from ..providers import Providers
 from ..providers.base import ImageRequest, Progress, VideoRequest
 from ..providers.gateway import Gateway
-from ..store import BlobStore
+from ..store import Blobs
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Context:
     """What one piece of work needs besides the session."""
 
     providers: Providers
-    blobs: BlobStore
+    blobs: Blobs
     gateway: Gateway
     progress: Progress
 

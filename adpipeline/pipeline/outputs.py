@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..models import ImageAsset, VideoAsset
-from ..store import BlobStore
+from ..store import Blobs
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -21,7 +21,7 @@ class ImageItem:
 
     index: int
     asset: ImageAsset
-    blobs: BlobStore
+    blobs: Blobs
     stale: bool = False
 
     @property
@@ -61,7 +61,7 @@ class VideoOutput:
     """The rendered ad: an MP4 on disk, its poster frame and subtitles."""
 
     asset: VideoAsset
-    blobs: BlobStore
+    blobs: Blobs
 
     @property
     def path(self) -> Path:

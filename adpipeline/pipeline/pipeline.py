@@ -22,7 +22,7 @@ from ..models import STAGES, LedgerEntry, Session, StageName, Version, check_sta
 from ..providers import Providers
 from ..providers.base import Progress
 from ..providers.gateway import Gateway
-from ..store import SessionStore
+from ..store import Store
 from .generate import Context
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ class Pipeline:
     """A session you can drive from code. Create with :func:`adpipeline.start` or
     :func:`adpipeline.resume`; ``p`` in a Jupyter cell shows its review app."""
 
-    def __init__(self, session_id: str, store: SessionStore, *, progress: Progress | None = None):
+    def __init__(self, session_id: str, store: Store, *, progress: Progress | None = None):
         session = store.load(session_id)
         self.id = session.id
         self.store = store
@@ -192,7 +192,8 @@ class Pipeline:
 
         self.update(start)
         session = self.store.load(self.id)
-        gateway = Gateway(self.store.calls, stage=stage, budget_usd=session.budget_usd,
+        gateway = Gateway(self.store.calls, stage=stage, blobs=self.store.blobs,
+                          budget_usd=session.budget_usd,
                           spent_usd=session.cost_usd)
         ctx = Context(self.providers, self.store.blobs, gateway, self.report)
         try:
@@ -250,7 +251,7 @@ def abandoned(session: Session, stage: StageName) -> bool:
 
 def add_version(session: Session, stage: StageName, version: Version) -> None:
     state = session.stages[stage]
-    version.number = len(state.versions)
+    version = version.model_copy(update={"number": len(state.versions)})
     state.versions = [*state.versions, version]
     state.current = version.number
     state.status = "review"

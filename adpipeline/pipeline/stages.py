@@ -95,7 +95,7 @@ class Stage:
         require_open(session, self.name, "give feedback on")
         self._check_item(session, item)
         provider = self.pipeline.providers.text
-        gateway = Gateway(self.pipeline.store.calls, stage=self.name,
+        gateway = Gateway(self.pipeline.store.calls, stage=self.name, blobs=self.pipeline.store.blobs,
                           budget_usd=session.budget_usd, spent_usd=session.cost_usd)
         story = _story_or_none(session)
         data = gateway.call(

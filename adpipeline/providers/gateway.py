@@ -18,11 +18,14 @@ import json
 import logging
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import BudgetExceeded, ProviderError
-from ..models import LedgerEntry
+from ..models import LedgerEntry, blob_names_in
 from .base import Provider
+
+if TYPE_CHECKING:
+    from ..store import Blobs, Calls
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +61,17 @@ class Gateway:
 
     def __init__(
         self,
-        cache: Any,
+        cache: Calls,
         *,
         stage: str,
         budget_usd: float | None,
         spent_usd: float,
         attempts: int = 3,
         backoff_s: float = 0.5,
+        blobs: Blobs | None = None,
     ) -> None:
         self._cache = cache
+        self._blobs = blobs
         self.stage = stage
         self.budget_usd = budget_usd
         self.spent_usd = spent_usd
@@ -86,8 +91,8 @@ class Gateway:
         key = cache_key(provider, operation, params, inputs)
         cost = provider.estimate(operation, params)
         hit = self._cache.get(key, retry=True)
-        if hit is not None:
-            self._record(provider, operation, cost.units, cost.unit, cost.usd, cached=True)
+        if hit is not None and self._media_intact(hit):
+            self._record(provider, operation, cost.units, cost.unit, cost.usd, cached=True, key=key)
             return hit  # type: ignore[no-any-return]
         if self.budget_usd is not None and self.spent_usd + cost.usd > self.budget_usd + 1e-9:
             raise BudgetExceeded(
@@ -99,8 +104,15 @@ class Gateway:
         result = self._with_retries(provider, operation, run)
         self._cache.set(key, result, retry=True)
         self.spent_usd += cost.usd
-        self._record(provider, operation, cost.units, cost.unit, cost.usd, cached=False)
+        self._record(provider, operation, cost.units, cost.unit, cost.usd, cached=False, key=key)
         return result
+
+    def _media_intact(self, result: Any) -> bool:
+        """A cached result whose media was deleted or damaged is made again, so that
+        regenerating a damaged item repairs it."""
+        if self._blobs is None:
+            return True
+        return all(self._blobs.intact(name) for name in blob_names_in(json.dumps(result, default=str)))
 
     def _with_retries(self, provider: Provider, operation: str, run: Callable[[], T]) -> T:
         for attempt in range(1, self.attempts + 1):
@@ -119,7 +131,7 @@ class Gateway:
 
     def _record(
         self, provider: Provider, operation: str, units: float, unit: str, usd: float,
-        *, cached: bool,
+        *, cached: bool, key: str,
     ) -> None:
         self.ledger.append(
             LedgerEntry(
@@ -131,5 +143,6 @@ class Gateway:
                 unit=unit,
                 cost_usd=usd,
                 cached=cached,
+                key=key,
             )
         )
