@@ -114,16 +114,29 @@ def _parser() -> argparse.ArgumentParser:
     prune.add_argument("--older-than", required=True, type=_age, metavar="AGE",
                        help="e.g. 30d, 12h, 90m")
     prune.set_defaults(handler=_prune)
+
+    gc = commands.add_parser(
+        "gc", help="delete images, videos and cached calls that no session uses",
+        description="Delete stored images and videos, and cached provider results, that no "
+        "session refers to. Safe while other processes work: anything newer than --min-age "
+        "is kept.")
+    gc.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
+    gc.add_argument("--min-age", type=_age, default=timedelta(hours=1), metavar="AGE",
+                    help="keep anything newer than this, e.g. 1h (default), 30m, 2d")
+    gc.set_defaults(handler=_gc)
     return parser
 
 
 def _age(text: str) -> timedelta:
-    match = re.fullmatch(r"\s*(\d+)\s*([dhm])\s*", text)
+    match = re.fullmatch(r"\s*(\d{1,9})\s*([dhm])\s*", text)
     if not match:
         raise argparse.ArgumentTypeError(f"{text!r} is not an age like 30d, 12h or 90m")
     amount, unit = int(match.group(1)), match.group(2)
-    return {"d": timedelta(days=amount), "h": timedelta(hours=amount),
-            "m": timedelta(minutes=amount)}[unit]
+    try:
+        return {"d": timedelta(days=amount), "h": timedelta(hours=amount),
+                "m": timedelta(minutes=amount)}[unit]
+    except OverflowError:
+        raise argparse.ArgumentTypeError(f"{text!r} is longer than the calendar") from None
 
 
 def _providers(pairs: list[str]) -> dict[str, str]:
@@ -375,6 +388,13 @@ def _delete(args: argparse.Namespace) -> int:
 def _prune(args: argparse.Namespace) -> int:
     gone = store_at(args.home).prune(args.older_than)
     print(f"deleted {len(gone)} session(s)")
+    return 0
+
+
+def _gc(args: argparse.Namespace) -> int:
+    from .store.gc import collect
+
+    print(collect(store_at(args.home), dry_run=args.dry_run, min_age=args.min_age))
     return 0
 
 

@@ -18,6 +18,7 @@ from PIL import Image
 
 import adpipeline as ap
 from adpipeline import ui
+from adpipeline.store import SessionStore
 from adpipeline.ui._base import _REQUEST_ID, PanelWidget
 from adpipeline.ui.gallery import UPLOAD_LIMIT, GalleryPanel
 from adpipeline.ui.painter import MaskPainter
@@ -275,6 +276,25 @@ def test_a_deleted_session_is_reported_once(
     pipeline.store.delete(pipeline.id)
     wait_for(lambda: panel.bar.error, timeout=5)
     assert "was deleted" in panel.bar.error or "no session" in panel.bar.error
+
+
+def test_a_failed_read_is_shown_and_polling_goes_on(
+        pipeline: ap.Pipeline, home: Path, opened: Opener, monkeypatch: pytest.MonkeyPatch) -> None:
+    app: PipelineApp = opened(ui.app(pipeline))
+    panel = app.panel
+    real_version = pipeline.store.version
+
+    def unreadable(session_id: str) -> int:
+        raise ap.StoreError(f"cannot open {home} (disk I/O error)")
+
+    monkeypatch.setattr(pipeline.store, "version", unreadable)
+    wait_for(lambda: "disk I/O error" in panel.bar.error, timeout=5)
+    other = SessionStore(home)  # another process changes the session meanwhile
+    session = other.load(pipeline.id)
+    session.budget_usd = 7.0
+    other.save(session)
+    monkeypatch.setattr(pipeline.store, "version", real_version)
+    wait_for(lambda: panel.bar.error == "" and app.header.budget_usd == 7.0, timeout=5)
 
 
 BAD_MESSAGES: list[tuple[str, Any, list[bytes]]] = [

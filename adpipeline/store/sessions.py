@@ -147,11 +147,14 @@ class SessionStore:
                 str(self._folder), eviction_policy="none", disk_min_file_size=IN_DATABASE
             )
         except (sqlite3.Error, OSError) as exc:
+            # diskcache writes its settings on open, so a read-only folder or a full disk
+            # fails here; the sessions can still be read, and every write says why not.
             error = translate(exc, self._db)
-            if isinstance(error, StoreCorrupt) or self._writable():
+            if isinstance(error, StoreCorrupt) or not self._db.exists():
                 raise error from exc
-            self._cannot_write = read_only(self._folder)
-            log.info("%s is read-only: sessions can be read, not saved", self._folder)
+            self._cannot_write = error if self._writable() else read_only(self._folder)
+            log.warning("sessions in %s can be read but not saved: %s", self._folder,
+                        self._cannot_write)
         if self._sessions is not None:
             with storage_faults(self._db):
                 if self._sessions.get("format", retry=True) is None:

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from ..errors import AdPipelineError, SessionNotFound
+from ..errors import AdPipelineError
 
 if TYPE_CHECKING:
     from ..models import Session
@@ -56,6 +56,7 @@ class Live:
         self._progress_sent = 0.0
         self._progress_time = 0.0
         self._closed = False
+        self._read_error = ""
         self._unsubscribe = [pipeline.on_change(self._changed),
                              pipeline.on_progress(self._progressed)]
         _POLLER.watch(self)
@@ -108,20 +109,33 @@ class Live:
                     log.exception("refreshing %s failed", type(widget).__name__)
 
     def poll(self) -> None:
-        """Redraw if another process saved the session."""
+        """Redraw if another process saved the session.
+
+        A read that fails (the session was deleted, the disk is unreadable for a moment)
+        is shown on every widget, and polling goes on: when reads work again the
+        message goes away and the panels catch up.
+        """
         if self._closed or self._version < 0:
             return
         try:
             version = self.pipeline.store.version(self.pipeline.id)
-        except SessionNotFound as exc:
-            # Deleted elsewhere: say so once on every widget, then stop polling it.
-            _POLLER.forget(self)
-            with self._lock:
-                for widget in list(self._widgets):
-                    widget.error = str(exc)
+        except AdPipelineError as exc:
+            self._show_read_error(str(exc))
             return
-        if version != self._version:
+        if self._read_error:
+            self._show_read_error("")
             self.refresh()
+        elif version != self._version:
+            self.refresh()
+
+    def _show_read_error(self, message: str) -> None:
+        if message == self._read_error:
+            return
+        with self._lock:
+            for widget in list(self._widgets):
+                if widget.error in ("", self._read_error):
+                    widget.error = message
+            self._read_error = message
 
     def _changed(self, session: Session) -> None:
         self.refresh(session)
