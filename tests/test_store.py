@@ -97,3 +97,37 @@ def test_delete_and_prune(tmp_path: Path) -> None:
     assert store.prune(timedelta(days=1)) == []
     assert store.prune(timedelta(0)) == [kept.id]
     assert store.list() == []
+
+
+def test_saved_history_cannot_be_rewritten(tmp_path: Path) -> None:
+    from adpipeline.models import Message
+
+    store = SessionStore(tmp_path)
+    saved = store.create(_session())
+    saved.conversation = [Message(role="user", text="first", stage="story")]
+    saved = store.save(saved)
+    rewritten = SessionStore(tmp_path).load(saved.id)  # a copy this store did not hand out
+    rewritten.conversation = [Message(role="user", text="changed", stage="story")]
+    with pytest.raises(ap.InvalidInput, match="conversation entry 0 .* cannot be rewritten"):
+        store.save(rewritten)
+    shortened = store.load(saved.id)
+    shortened.conversation = []
+    with pytest.raises(ap.InvalidInput, match="can only grow"):
+        store.save(shortened)
+    assert [m.text for m in store.load(saved.id).conversation] == ["first"]
+    assert store.version(saved.id) == saved.version
+
+
+def test_records_handed_out_cannot_be_changed_in_place(tmp_path: Path) -> None:
+    from pydantic import ValidationError
+
+    from adpipeline.models import Message
+
+    store = SessionStore(tmp_path)
+    saved = store.create(_session())
+    saved.conversation = [Message(role="user", text="first", stage="story")]
+    store.save(saved)
+    loaded = store.load(saved.id)
+    with pytest.raises(ValidationError, match="frozen"):
+        loaded.conversation[0].text = "sneaky"  # type: ignore[misc]
+    assert store.load(saved.id).conversation[0].text == "first"
