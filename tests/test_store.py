@@ -108,7 +108,7 @@ def test_saved_history_cannot_be_rewritten(tmp_path: Path) -> None:
     saved = store.save(saved)
     rewritten = SessionStore(tmp_path).load(saved.id)  # a copy this store did not hand out
     rewritten.conversation = [Message(role="user", text="changed", stage="story")]
-    with pytest.raises(ap.InvalidInput, match="conversation entry 0 .* cannot be rewritten"):
+    with pytest.raises(ap.InvalidInput, match=r"conversation entry 0 .* cannot be rewritten"):
         store.save(rewritten)
     shortened = store.load(saved.id)
     shortened.conversation = []
