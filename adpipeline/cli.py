@@ -22,6 +22,7 @@ from .errors import AdPipelineError, InvalidInput
 from .models import ASPECTS, STAGES, check_session_id
 from .pipeline import Pipeline, resume, sessions, start, store_at
 from .pipeline.entry import console_progress
+from .pipeline.outputs import check_video_target
 from .providers.base import Progress
 
 _EPILOG = """examples:
@@ -76,7 +77,10 @@ def _parser() -> argparse.ArgumentParser:
                      help="e.g. text=openai or image=replicate (repeatable)")
     run.add_argument("--auto-approve", action="store_true",
                      help="approve every stage in turn and render the video")
-    run.add_argument("--out", type=Path, help="copy the finished MP4 (and .srt) here")
+    run.add_argument("--out", type=Path, help="copy the finished MP4 (and .srt) here; checked "
+                     "before any work")
+    run.add_argument("--force", action="store_true", help="overwrite --out (and its .srt) "
+                     "without asking")
     run.add_argument("--quiet", action="store_true", help="no progress output")
     run.set_defaults(handler=_run)
 
@@ -168,8 +172,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.out is not None and not args.auto_approve:
         raise InvalidInput("--out needs --auto-approve (the video exists only after every stage "
                            "is approved).")
-    if args.out is not None and args.out.suffix.lower() != ".mp4":
-        raise InvalidInput(f"--out {args.out}: give a path ending in .mp4.")
+    if args.out is not None:  # checked before any work, so a bad path costs nothing
+        args.out = check_video_target(args.out, overwrite=args.force or _may_overwrite(args.out))
     progress = _reporter(args.quiet)
     p = start(args.brief, duration=args.duration, aspect=args.aspect, budget=args.budget,
               providers=_providers(args.provider), home=args.home, progress=progress)
@@ -188,6 +192,19 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _may_overwrite(out: Path) -> bool:
+    """Ask before overwriting an existing video (or its .srt), when someone can answer."""
+    taken = [p for p in (out, out.with_suffix(".srt")) if p.exists() and not p.is_dir()]
+    if not taken:
+        return False
+    if not sys.stdin.isatty():
+        raise InvalidInput(f"{taken[0]} already exists; add --force to overwrite it.")
+    answer = input(f"{' and '.join(map(str, taken))} exist(s); overwrite? [y/N] ")
+    if answer.strip().lower() not in ("y", "yes"):
+        raise InvalidInput(f"{taken[0]} already exists; nothing was done.")
+    return True
+
+
 def _print_story(p: Pipeline) -> None:
     story = p.story.output
     if story is None:
@@ -204,8 +221,21 @@ def _review(args: argparse.Namespace) -> int:
     while True:
         session = p.session
         if session.stage == "complete":
-            print(f"Complete: {p.video.output.path}")
-            return 0
+            print(f"\nComplete: {p.video.output.path}")
+            try:
+                line = input("back STAGE to change something / quit > ").strip()
+            except EOFError:
+                return 0
+            if line.startswith("back "):
+                try:
+                    p.reopen(line.split(maxsplit=1)[1])
+                except AdPipelineError as exc:
+                    print(f"error: {exc}")
+            elif line not in ("quit", "q", "exit", ""):
+                print("the ad is complete: 'back story' (or another stage) reopens it.")
+            elif line:
+                return 0
+            continue
         stage = p[session.stage]
         print(f"\n== {session.stage} ({stage.status}), cost ${session.cost_usd:.4f}")
         _print_stage(p, session.stage)
@@ -222,13 +252,20 @@ def _review(args: argparse.Namespace) -> int:
             elif command == "approve":
                 stage.approve()
             elif command.startswith("revert "):
-                stage.revert(int(command.split()[1]))
+                stage.revert(_number(command.split(maxsplit=1)[1]))
             elif command.startswith("back "):
-                p.reopen(command.split()[1])
+                p.reopen(command.split(maxsplit=1)[1])
             elif command:
                 print(stage.feedback(command))
         except (AdPipelineError, ValueError) as exc:
             print(f"error: {exc}")
+
+
+def _number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a version number; `revert 0` is the first.") from None
 
 
 def _print_stage(p: Pipeline, name: str) -> None:

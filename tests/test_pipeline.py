@@ -314,14 +314,21 @@ def test_reopen_marks_later_stages_stale_and_keeps_their_versions(pipeline: ap.P
     assert [f.blob for f in p.storyboard.versions[0].images or []] == old_frames
 
 
-def test_unchanged_inputs_are_served_from_the_cache(pipeline: ap.Pipeline) -> None:
+def test_reapproving_unchanged_inputs_reuses_the_output(pipeline: ap.Pipeline) -> None:
     p = pipeline
     p.story.approve()
     p.reference_images.approve()
+    p.storyboard.approve()
+    before = p.session
     p.reopen("reference_images")
-    p.reference_images.approve()  # same references: every frame comes from the cache
-    last = [e for e in p.session.ledger if e.stage == "storyboard"][-len(p.storyboard.output):]
-    assert all(e.cached for e in last)
+    p.reference_images.approve()  # same references: the storyboard is reused as it is
+    p.storyboard.approve()  # same frames: the same video, not rendered again
+    after = p.session
+    assert len(after.ledger) == len(before.ledger)  # no provider call, not even a cached one
+    for stage in ("storyboard", "video"):
+        assert len(after.stages[stage].versions) == len(before.stages[stage].versions)
+    assert p.video.output.asset.blob == before.stages["video"].output.video.blob
+    assert p.stage == "video" and p.video.status == "review"
 
 
 def test_replace_with_my_image_and_bad_uploads(pipeline: ap.Pipeline, tmp_path: Path) -> None:

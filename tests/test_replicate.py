@@ -84,10 +84,30 @@ def test_reference_images_through_the_pipeline(replicate: FakeReplicate, home: P
 
 def test_budget_of_zero_stops_before_any_request(replicate: FakeReplicate, home: Path) -> None:
     p = ap.start(BRIEF, providers={"image": "replicate"}, budget=0, home=home)
-    with pytest.raises(ap.BudgetExceeded, match="budget"):
+    before = p.session
+    with pytest.raises(ap.BudgetExceeded, match=r"nothing was approved.*p\.use\(image='offline'\)"):
         p.story.approve()
     assert replicate.requests == []
-    assert p.reference_images.status == "failed"
+    assert p.session == before  # the story is still under review: the approval did not happen
+    p.use(image="offline")  # the way out the message names
+    p.story.approve()
+    assert p.stage == "reference_images" and len(p.reference_images.output) == 3
+
+
+def test_budget_running_out_mid_stage_rolls_the_approval_back(
+        replicate: FakeReplicate, home: Path) -> None:
+    p = ap.start(BRIEF, providers={"image": "replicate"}, budget=0.005, home=home)
+    with pytest.raises(ap.BudgetExceeded, match="budget"):
+        p.story.approve()  # the first image fits the budget, the second does not
+    assert len(replicate.requests) > 0
+    assert p.stage == "story" and p.story.status == "review"
+    assert p.reference_images.status == "pending"
+    paid = [e for e in p.session.ledger if e.provider == "replicate" and not e.cached]
+    assert paid and p.cost_usd == pytest.approx(sum(e.cost_usd for e in paid))  # spent is recorded
+    p.budget = 1
+    p.story.approve()  # the image already paid for comes from the cache
+    assert p.stage == "reference_images"
+    assert p.cost_usd == pytest.approx(0.009)
 
 
 def test_inpaint_sends_image_and_mask_and_changes_only_the_mask(replicate: FakeReplicate) -> None:
@@ -189,8 +209,9 @@ def test_video_through_the_pipeline_stops_at_the_budget_first(replicate: FakeRep
     with pytest.raises(ap.BudgetExceeded, match="render"):
         p.storyboard.approve()  # one SVD clip per scene costs more than $0.10
     assert replicate.requests == []
+    assert p.stage == "storyboard" and p.storyboard.status == "review"  # nothing was approved
     p.budget = 1.0
-    p.video.regenerate()
+    p.storyboard.approve()
     video = p.video.output
     assert (video.asset.width, video.asset.height, video.asset.fps, video.duration_s) == (
         1280, 720, 30, 10.0)
@@ -252,7 +273,7 @@ def test_bad_token_is_a_clear_error(replicate: FakeReplicate, home: Path,
     with pytest.raises(ap.ProviderError, match="REPLICATE_API_TOKEN"):
         p.story.approve()
     assert len(replicate.requests) == 1  # not retried
-    assert "REPLICATE_API_TOKEN" in (p.reference_images.error or "")
+    assert p.stage == "story" and p.story.status == "review"  # the approval did not happen
 
 
 def test_failed_prediction_reports_the_models_error(replicate: FakeReplicate) -> None:

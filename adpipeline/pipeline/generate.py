@@ -55,6 +55,23 @@ def story_of(session: Session) -> Story:
     return version.story
 
 
+def inputs_of(session: Session, stage: StageName) -> str:
+    """A fingerprint of what ``stage`` is made from: the approved outputs before it.
+
+    Approving the stage before it again with the same fingerprint reuses the output
+    (no provider call, no new version), so going back and forth costs nothing.
+    """
+    parts: list[str] = [session.brief.model_dump_json()]
+    if stage != "story":
+        output = session.stages["story"].output
+        parts.append(output.story.model_dump_json() if output and output.story else "")
+    if stage == "storyboard":
+        parts += [a.blob for a in images_of(session, "reference_images")]
+    if stage == "video":
+        parts += [a.blob for a in images_of(session, "storyboard")]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
 def images_of(session: Session, stage: StageName) -> list[ImageAsset]:
     version = session.stages[stage].output
     return list(version.images or []) if version is not None else []

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import InvalidInput
 from ..models import ImageAsset, VideoAsset
 from ..store import Blobs
 
@@ -79,14 +83,57 @@ class VideoOutput:
     def duration_s(self) -> float:
         return self.asset.duration_s
 
-    def save(self, path: str | Path) -> Path:
-        """Copy the MP4 to ``path`` and its subtitles beside it (same name, ``.srt``)."""
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(self.path, target)
-        shutil.copyfile(self.subtitles_path, target.with_suffix(".srt"))
+    def save(self, path: str | Path, *, overwrite: bool = True) -> Path:
+        """Copy the MP4 to ``path`` and its subtitles beside it (same name, ``.srt``).
+
+        Both files are written beside their final names and renamed into place, so
+        a failure leaves neither half-written. Raises ``InvalidInput`` before copying
+        anything if either path cannot be written (or exists and ``overwrite`` is off).
+        """
+        target = check_video_target(path, overwrite=overwrite)
+        sources = {target: self.path, target.with_suffix(".srt"): self.subtitles_path}
+        copies: dict[Path, str] = {}
+        try:
+            for final, source in sources.items():
+                fd, copies[final] = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.")
+                os.close(fd)
+                shutil.copyfile(source, copies[final])
+            for final, copy in copies.items():
+                os.replace(copy, final)
+        except OSError as exc:
+            for copy in copies.values():
+                with contextlib.suppress(OSError):
+                    os.unlink(copy)
+            raise InvalidInput(f"could not write {target}: {exc.strerror or exc}.") from None
         return target
 
     def __repr__(self) -> str:
         a = self.asset
         return f"<VideoOutput {a.width}x{a.height} {a.duration_s:.2f}s {a.fps}fps {self.path}>"
+
+
+def check_video_target(path: str | Path, *, overwrite: bool) -> Path:
+    """The path to save an MP4 (and its ``.srt``) to, checked before any work is done."""
+    if not isinstance(path, str | os.PathLike) or not str(path).strip():
+        raise InvalidInput(f"give the video a file path ending in .mp4, got {path!r:.60}.")
+    target = Path(path).expanduser()
+    if target.suffix.lower() != ".mp4":
+        raise InvalidInput(f"{target}: give a path ending in .mp4.")
+    if target.is_dir():
+        raise InvalidInput(f"{target} is a folder; give a file path such as {target / 'ad.mp4'}.")
+    folder = target.parent
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInput(f"{folder} is a file, so {target.name} cannot be written inside it.")
+    if not folder.exists():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InvalidInput(f"cannot make the folder {folder}: {exc.strerror}.") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InvalidInput(f"cannot write in {folder}: permission denied.")
+    for each in (target, target.with_suffix(".srt")):
+        if each.is_dir():
+            raise InvalidInput(f"{each} is a folder; choose another name for the video.")
+        if each.exists() and not overwrite:
+            raise InvalidInput(f"{each} already exists; choose another name or overwrite it.")
+    return target

@@ -10,6 +10,7 @@ save, retrying on a version conflict so a finished result is never lost.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import socket
 import threading
@@ -19,11 +20,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import AdPipelineError, ConflictError, InvalidInput, StageError
 from ..models import STAGES, LedgerEntry, Session, StageName, Version, check_stage, now
-from ..providers import Providers
+from ..providers import Providers, choose
 from ..providers.base import Progress
 from ..providers.gateway import Gateway
 from ..store import Store
-from .generate import Context
+from .generate import Context, inputs_of
 
 if TYPE_CHECKING:
     from .stages import ImageStage, StoryStage, VideoStage
@@ -52,7 +53,7 @@ class Pipeline:
         session = store.load(session_id)
         self.id = session.id
         self.store = store
-        self.providers = Providers.build(session.providers)
+        self._providers = Providers.build(session.providers)
         self._listeners: list[Listener] = []
         self._progress: list[Progress] = [progress] if progress is not None else []
         self._listeners_lock = threading.Lock()
@@ -84,9 +85,35 @@ class Pipeline:
 
     @budget.setter
     def budget(self, value: float | None) -> None:
-        if value is not None and (not isinstance(value, int | float) or value < 0):
-            raise InvalidInput(f"budget must be a non-negative number of USD or None, got {value!r}.")
-        self.update(lambda s: setattr(s, "budget_usd", None if value is None else float(value)))
+        checked = check_budget(value)
+        self.update(lambda s: setattr(s, "budget_usd", checked))
+
+    @property
+    def providers(self) -> Providers:
+        """The providers the stored session chose (another process may have switched them)."""
+        return self.providers_for(self.session)
+
+    def providers_for(self, session: Session) -> Providers:
+        if self._providers.chosen != session.providers:
+            self._providers = Providers.build(session.providers)
+        return self._providers
+
+    def use(self, **choices: str) -> dict[str, str]:
+        """Switch providers on this session, e.g. ``p.use(image="offline")`` or
+        ``p.use(text="openai:gpt-5-mini")``; returns every capability's choice.
+
+        What was made stays; the next generation uses the new choice.
+        """
+        if not choices:
+            raise InvalidInput("name a capability to switch, e.g. p.use(image='offline').")
+
+        def change(session: Session) -> dict[str, str]:
+            chosen = choose({**session.providers, **choices}, environment=False)
+            Providers.build(chosen)  # fails here, not at the next approval
+            session.providers = chosen
+            return chosen
+
+        return self.update(change)
 
     def __getitem__(self, name: str) -> Any:
         return getattr(self, check_stage(name))
@@ -111,6 +138,15 @@ class Pipeline:
                 raise StageError(
                     f"cannot reopen {name}: it has not been approved yet. {possible_now(session)}"
                 )
+            if session.stage != "complete" and STAGES.index(name) > STAGES.index(session.stage):
+                raise StageError(
+                    f"cannot reopen {name}: {session.stage} comes before it and is not approved "
+                    f"yet; approve {session.stage} to move on. {possible_now(session)}"
+                )
+            if session.stage != "complete" and session.stages[session.stage].status == "generating" \
+                    and not abandoned(session, session.stage):
+                raise StageError(f"cannot reopen {name} while {session.stage} is generating. "
+                                 f"{possible_now(session)}")
             session.stage = name
             state.status = "review"
             for later in STAGES[STAGES.index(name) + 1:]:
@@ -173,12 +209,16 @@ class Pipeline:
         stage: StageName,
         begin: Callable[[Session], T],
         make: Callable[[Context, Session, T], Callable[[Session], None]],
+        *,
+        undo: Callable[[Session], None] | None = None,
     ) -> None:
         """Run long work on ``stage``.
 
         ``begin`` checks the session and may change it (raise to refuse); it returns
         what ``make`` needs. ``make`` does the work and returns a function that applies
-        the result to the latest session.
+        the result to the latest session. If the work fails, ``undo`` (when given) puts
+        back what ``begin`` changed; otherwise the stage is marked failed. Either way
+        the cost of calls already made is recorded.
         """
         snapshot: dict[str, Any] = {}
 
@@ -195,7 +235,7 @@ class Pipeline:
         gateway = Gateway(self.store.calls, stage=stage, blobs=self.store.blobs,
                           budget_usd=session.budget_usd,
                           spent_usd=session.cost_usd)
-        ctx = Context(self.providers, self.store.blobs, gateway, self.report)
+        ctx = Context(self.providers_for(session), self.store.blobs, gateway, self.report)
         try:
             apply = make(ctx, session, snapshot["prepared"])
         except BaseException as exc:  # an interrupted cell must not leave it "generating"
@@ -205,7 +245,7 @@ class Pipeline:
                 message = "interrupted; regenerate to try again"
             else:
                 message = f"{type(exc).__name__}: {exc}"
-            self._finish(stage, gateway.ledger, lambda s: _fail(s, stage, message))
+            self._finish(stage, gateway.ledger, undo or (lambda s: _fail(s, stage, message)))
             raise
         self._finish(stage, gateway.ledger, apply)
 
@@ -251,12 +291,25 @@ def abandoned(session: Session, stage: StageName) -> bool:
 
 def add_version(session: Session, stage: StageName, version: Version) -> None:
     state = session.stages[stage]
-    version = version.model_copy(update={"number": len(state.versions)})
+    version = version.model_copy(update={"number": len(state.versions),
+                                         "inputs": inputs_of(session, stage)})
     state.versions = [*state.versions, version]
     state.current = version.number
     state.status = "review"
     state.error = None
     state.worker = None
+
+
+def check_budget(value: object) -> float | None:
+    """A budget in USD: a finite number that is not negative, or None for no limit."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+            or value < 0:
+        raise InvalidInput(
+            f"budget must be a number of USD, 0 or more (or None for no limit), got {value!r:.40}."
+        )
+    return float(value)
 
 
 def _fail(session: Session, stage: StageName, message: str) -> None:

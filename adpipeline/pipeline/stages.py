@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InvalidInput, StageError
+from ..errors import BudgetExceeded, InvalidInput, StageError
 from ..models import (
     FRAME_SIZES,
     STAGES,
@@ -21,7 +21,7 @@ from ..models import (
 from ..providers.base import FeedbackPlan
 from ..providers.gateway import Gateway
 from . import generate
-from .generate import Context, derive_seed, images_of, story_of
+from .generate import Context, derive_seed, images_of, inputs_of, story_of
 from .outputs import ImageItem, VideoOutput
 from .pipeline import add_version, possible_now, require_open
 
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from .pipeline import Pipeline
 
 MAX_FEEDBACK_CHARS = 2000
+#: The largest image file ``replace`` reads: a 40-megapixel PNG is well under this,
+#: and a bigger file is refused before it is read.
+MAX_IMAGE_BYTES = 64 * 1024 * 1024
 _SCENE_FIELDS = ("setting", "time_of_day", "action", "camera", "voiceover", "on_screen_text",
                  "visual_prompt")
 
@@ -94,7 +97,7 @@ class Stage:
         session = self.pipeline.session
         require_open(session, self.name, "give feedback on")
         self._check_item(session, item)
-        provider = self.pipeline.providers.text
+        provider = self.pipeline.providers_for(session).text
         gateway = Gateway(self.pipeline.store.calls, stage=self.name, blobs=self.pipeline.store.blobs,
                           budget_usd=session.budget_usd, spent_usd=session.cost_usd)
         story = _story_or_none(session)
@@ -139,7 +142,7 @@ class Stage:
         def change(session: Session) -> None:
             require_open(session, self.name, "revert")
             state = session.stages[self.name]
-            if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n < len(state.versions):
+            if not _whole(n) or not 0 <= n < len(state.versions):
                 raise InvalidInput(
                     f"{self.name} has versions 0 to {len(state.versions) - 1}; "
                     f"there is no version {n!r}."
@@ -151,23 +154,77 @@ class Stage:
         self.pipeline.update(change)
 
     def approve(self) -> None:
-        """Approve this stage and generate the next one."""
+        """Approve this stage and generate the next one.
+
+        All or nothing: if the next stage cannot be made (budget, provider), this
+        stage stays under review and nothing changes but the record of what was spent.
+        If the next stage already has output made from exactly these inputs (you went
+        back and approved again without changes), that output is reused.
+        """
         index = STAGES.index(self.name)
         following = STAGES[index + 1] if index + 1 < len(STAGES) else None
+        before: dict[str, Any] = {}
 
         def begin(session: Session) -> Any:
             require_open(session, self.name, "approve")
             state = session.stages[self.name]
+            before.update(pending=state.pending, following=None if following is None else
+                          session.stages[following].model_dump(include={"status", "error"}))
             state.status = "approved"
             state.pending = []
             session.stage = following or "complete"
-            return None if following is None else self.pipeline[following].prepare_first(session)
+            if following is None:
+                return None
+            nxt = session.stages[following]
+            if nxt.output is not None and nxt.output.inputs == inputs_of(session, following):
+                raise _Reused
+            return self.pipeline[following].prepare_first(session)
+
+        def undo(session: Session) -> None:
+            assert following is not None
+            if session.stage != following or session.stages[following].status != "generating":
+                return  # someone else moved on meanwhile: leave their state alone
+            session.stage = self.name
+            state = session.stages[self.name]
+            state.status = "review"
+            state.pending = [*before["pending"], *state.pending]
+            nxt = session.stages[following]
+            nxt.status, nxt.error = before["following"]["status"], before["following"]["error"]
+            nxt.worker = nxt.started_at = None
 
         if following is None:
             self.pipeline.update(begin)
             return
-        stage = self.pipeline[following]
-        self.pipeline.work(following, begin, stage.make)
+        self._preflight(following)
+        try:
+            self.pipeline.work(following, begin, self.pipeline[following].make, undo=undo)
+        except _Reused:
+            def reuse(session: Session) -> None:
+                try:
+                    begin(session)
+                except _Reused:
+                    session.stages[following].status = "review"
+                    session.stages[following].error = None
+                    return
+                raise StageError(f"what {following} is made from changed meanwhile; approve again.")
+
+            self.pipeline.update(reuse)
+
+    def _preflight(self, following: StageName) -> None:
+        """Refuse an approval whose next stage cannot even start, before anything is saved."""
+        session = self.pipeline.session
+        require_open(session, self.name, "approve")
+        capability, operation = _MADE_BY[following]
+        provider = self.pipeline.providers_for(session).ready(capability)
+        budget, spent = session.budget_usd, session.cost_usd
+        if budget is not None and spent >= budget - 1e-9:
+            cost = provider.estimate(operation, {}).usd
+            if cost > 0:
+                raise BudgetExceeded(
+                    f"this session has spent ${spent:.4f} of its ${budget:.2f} budget, and "
+                    f"{following} with {provider.name} costs money; nothing was approved. Raise "
+                    f"the budget (p.budget = ...) or switch to the offline provider "
+                    f"(p.use({capability}='offline')).")
 
     # for subclasses ---------------------------------------------------------
 
@@ -233,8 +290,8 @@ class StoryStage(Stage):
         def change(session: Session) -> None:
             require_open(session, "story", "edit")
             story = story_of(session)
-            if not isinstance(scene, int) or not 1 <= scene <= len(story.scenes):
-                raise InvalidInput(f"scenes are numbered 1 to {len(story.scenes)}; got {scene!r}.")
+            if not _whole(scene) or not 1 <= scene <= len(story.scenes):
+                raise InvalidInput(f"scenes are numbered 1 to {len(story.scenes)}; got {scene!r:.40}.")
             scenes = [s.model_copy(update=cleaned) if s.index == scene else s
                       for s in story.scenes]
             edits = {**story.scene_edits, scene: {**story.scene_edits.get(scene, {}), **cleaned}}
@@ -386,8 +443,7 @@ class ImageStage(Stage):
             require_open(s, self.name, "revert an item of")
             index = self._resolve_item(s, item)
             versions = s.stages[self.name].versions
-            if (not isinstance(version, int) or isinstance(version, bool)
-                    or not 0 <= version < len(versions)):
+            if not _whole(version) or not 0 <= version < len(versions):
                 raise InvalidInput(f"{self.name} has versions 0 to {len(versions) - 1}; "
                                    f"there is no version {version!r}.")
             old = versions[version].images or []
@@ -409,7 +465,7 @@ class ImageStage(Stage):
         if item is None:
             return
         count = len(images_of(session, self.name))
-        if not isinstance(item, int) or isinstance(item, bool) or not 0 <= item < count:
+        if not _whole(item) or not 0 <= item < count:
             raise InvalidInput(
                 f"{self.name} has items 0 to {count - 1} (0-based); there is no item {item!r}."
             )
@@ -462,6 +518,18 @@ class VideoStage(Stage):
         self.pipeline.work("video", begin, self.make)
 
 
+#: The capability and main provider operation that make each stage after the first.
+_MADE_BY: dict[str, tuple[str, str]] = {
+    "reference_images": ("image", "generate"),
+    "storyboard": ("image", "generate"),
+    "video": ("video", "render"),
+}
+
+
+class _Reused(Exception):
+    """The next stage's output already matches its inputs (raised to skip the work)."""
+
+
 def _story_or_none(session: Session) -> Story | None:
     output = session.stages["story"].output
     return output.story if output is not None else None
@@ -475,6 +543,11 @@ def _note(feedback: list[Feedback]) -> str:
 
 def _same(a: Feedback, b: Feedback) -> bool:
     return a.text == b.text and a.item == b.item and a.time == b.time
+
+
+def _whole(value: object) -> bool:
+    """An int that is not a bool (True would otherwise count as 1)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _check_text(text: object, what: str, *, limit: int = MAX_FEEDBACK_CHARS) -> str:
@@ -509,19 +582,57 @@ def _image_bytes(image: bytes | str | Path | Image.Image) -> bytes:
     from PIL import Image
 
     if isinstance(image, bytes | bytearray | memoryview):
+        if len(image) > MAX_IMAGE_BYTES:
+            raise InvalidInput(f"the image is {len(image) / 1e6:,.0f} MB; the limit is "
+                               f"{MAX_IMAGE_BYTES / 1e6:.0f} MB.")
         return bytes(image)
     if isinstance(image, str | Path):
         path = Path(image)
-        if not path.is_file():
+        try:
+            size = path.stat().st_size if path.is_file() else None
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {path}: {exc.strerror}.") from None
+        if size is None:
             raise InvalidInput(f"no image file at {path}.")
-        return path.read_bytes()
+        if size > MAX_IMAGE_BYTES:
+            raise InvalidInput(f"{path} is {size / 1e6:,.0f} MB; images up to "
+                               f"{MAX_IMAGE_BYTES / 1e6:.0f} MB can be used.")
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {path}: {exc.strerror}.") from None
     if isinstance(image, Image.Image):
-        buffer = io.BytesIO()
-        image.save(buffer, "PNG")
-        return buffer.getvalue()
+        return _png_of(image)
     raise InvalidInput(
         f"image must be bytes, a file path or a PIL image, got {type(image).__name__}."
     )
+
+
+def _png_of(image: Image.Image) -> bytes:
+    """PNG bytes of any PIL image: CMYK, LAB, 16/32-bit and float modes become RGB."""
+    import numpy as np
+    from PIL import Image, ImageCms
+
+    try:
+        if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+            # Scale the value range to 8 bits: a plain convert would clip almost all to white.
+            values = np.asarray(image, dtype=np.float64)
+            low, high = np.nanmin(values), np.nanmax(values)
+            span = high - low if np.isfinite(high - low) and high > low else 1.0
+            scaled = np.nan_to_num((values - low) / span * 255.0, nan=0.0)
+            image = Image.fromarray(scaled.clip(0, 255).astype(np.uint8), "L")
+        elif image.mode == "LAB":
+            converted = ImageCms.applyTransform(image, ImageCms.buildTransform(
+                ImageCms.createProfile("LAB"), ImageCms.createProfile("sRGB"), "LAB", "RGB"))
+            image = converted if converted is not None else image.convert("RGB")
+        elif image.mode not in ("RGB", "RGBA", "L", "LA", "P", "1"):
+            image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG")
+        return buffer.getvalue()
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(f"this {image.mode} image cannot be used ({exc}); convert it to RGB "
+                           "first, e.g. image.convert('RGB').") from None
 
 
 __all__ = ["ImageStage", "Stage", "StoryStage", "VideoStage", "possible_now"]

@@ -29,39 +29,55 @@ NAMES: dict[str, tuple[str, ...]] = {
 }
 
 
-def choose(requested: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Validate a capability -> provider mapping and complete it with defaults."""
+def choose(requested: object = None, *, environment: bool = True) -> dict[str, str]:
+    """Validate a capability -> provider mapping and complete it with defaults.
+
+    ``environment`` adds ``ADPIPELINE_PROVIDERS`` under the request; a session already
+    made keeps what it chose, so it is built with ``environment=False``.
+    """
+    if requested is not None and not isinstance(requested, Mapping):
+        raise InvalidInput(
+            f"providers must be a mapping such as {{'text': 'openai'}}, got {requested!r:.60}."
+        )
     chosen: dict[str, str] = {capability: "offline" for capability in CAPABILITIES}
-    chosen.update(_from_env())
-    for capability, choice in (requested or {}).items():
+    if environment:
+        chosen.update(_from_env())
+    chosen.update(_checked(dict(requested or {}), "providers="))
+    return chosen
+
+
+def _checked(pairs: dict[Any, Any], where: str) -> dict[str, str]:
+    for capability, choice in pairs.items():
         if capability not in CAPABILITIES:
             raise InvalidInput(
-                f"unknown capability {capability!r}: choose from {', '.join(CAPABILITIES)}."
+                f"{where}: unknown capability {capability!r}; choose from {', '.join(CAPABILITIES)}."
             )
-        chosen[capability] = choice
-    for capability, choice in chosen.items():
+        if not isinstance(choice, str) or not choice.strip():
+            raise InvalidInput(
+                f"{where}: the {capability} provider must be a name such as 'offline' or "
+                f"'openai:MODEL', got {choice!r:.60}."
+            )
         name = choice.split(":", 1)[0]
         if name not in NAMES[capability]:
             raise InvalidInput(
-                f"no {name!r} provider for {capability}: choose from "
+                f"{where}: no {name!r} provider for {capability}; choose from "
                 f"{', '.join(NAMES[capability])}."
             )
-    return chosen
+    return pairs
 
 
 def _from_env() -> dict[str, str]:
     spec = os.environ.get("ADPIPELINE_PROVIDERS", "").strip()
     if not spec:
         return {}
+    where = f"ADPIPELINE_PROVIDERS={spec!r}"
     pairs = {}
     for part in spec.split(","):
         capability, _, choice = part.partition("=")
-        if not choice:
-            raise InvalidInput(
-                f"ADPIPELINE_PROVIDERS={spec!r}: write it as text=openai,image=replicate."
-            )
+        if not choice.strip():
+            raise InvalidInput(f"{where}: write it as text=openai,image=replicate.")
         pairs[capability.strip()] = choice.strip()
-    return pairs
+    return _checked(pairs, where)
 
 
 class Providers:
@@ -73,13 +89,23 @@ class Providers:
 
     @classmethod
     def build(cls, chosen: Mapping[str, str]) -> Providers:
-        return cls(choose(chosen))
+        """The providers a session chose (the environment is only read at its start)."""
+        return cls(choose(chosen, environment=False))
 
     def get(self, capability: str) -> Any:
         if capability not in self._made:
             name, _, model = self.chosen[capability].partition(":")
             self._made[capability] = _make(capability, name, model or None)
         return self._made[capability]
+
+    def ready(self, capability: str) -> Any:
+        """The provider for ``capability``, after checking it can make calls (its package
+        is installed and its key is set), so work can be refused before it starts."""
+        provider = self.get(capability)
+        client = getattr(provider, "client", None)
+        if callable(client):
+            client()
+        return provider
 
     @property
     def text(self) -> TextProvider:

@@ -98,8 +98,9 @@ class Gateway:
             raise BudgetExceeded(
                 f"{provider.name}/{provider.model} {operation} would cost about "
                 f"${cost.usd:.4f}; this session has spent ${self.spent_usd:.4f} of its "
-                f"${self.budget_usd:.2f} budget. Raise the budget (p.budget = ...) or "
-                "switch this capability to the offline provider."
+                f"${self.budget_usd:.2f} budget, so it was not made. Raise the budget "
+                "(p.budget = ...) or switch this capability to the offline provider "
+                "(p.use(image='offline'), or text=, inpaint=, video=)."
             )
         result = self._with_retries(provider, operation, run)
         self._cache.set(key, result, retry=True)

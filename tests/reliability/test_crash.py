@@ -29,6 +29,7 @@ def _append_into_pipe(home: str, session_id: str, max_record: int, seed: int, fd
 
     store = SessionStore(home)
     rng = random.Random(seed)
+    os.write(fd, b"ready\n")
     while True:
         session = store.load(session_id)
         nxt = session.version + 1
@@ -54,11 +55,13 @@ def test_random_kills_during_saves_lose_nothing(tmp_path: Path) -> None:
                              args=(str(tmp_path / f"home-{size}"), ids[size], 80_000, kill, write_end))
         child.start()
         os.close(write_end)
-        time.sleep(rng.uniform(0.0, 0.12))
+        reported = os.fdopen(read_end)
+        assert reported.readline() == "ready\n"  # from here on it only saves
+        time.sleep(rng.uniform(0.0, 0.06))
         assert child.pid is not None
         os.kill(child.pid, signal.SIGTERM if kill % 5 == 0 else signal.SIGKILL)
         child.join()
-        with os.fdopen(read_end) as reported:
+        with reported:
             versions = [int(line) for line in reported.read().split()]
         saves_seen += len(versions)
         if versions:

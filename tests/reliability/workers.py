@@ -21,8 +21,7 @@ BRIEF = "30 s ad for Aurora, a reusable water bottle"
 
 def padding(size: int, seed: int) -> str:
     """Text that compresses poorly, so sizes on disk are real sizes."""
-    rng = random.Random(seed)
-    return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz ") for _ in range(size))
+    return random.Random(seed).randbytes(size // 2 + 1).hex()[:size]
 
 
 def make_session(store: SessionStore, size_bytes: int) -> Session:
