@@ -82,8 +82,9 @@ def _parser() -> argparse.ArgumentParser:
 
     review = commands.add_parser("review", help="review a session in the terminal",
                                  description="Show the current stage and take commands: "
-                                 "text is feedback; 'regenerate', 'approve', 'revert N', "
-                                 "'back STAGE' and 'quit' do what they say.")
+                                 "text is feedback; 'regenerate [N]', 'approve', 'revert N', "
+                                 "'back STAGE', 'inpaint N MASK PROMPT' and 'quit' do what "
+                                 "they say; 'help' lists them all.")
     review.add_argument("session", help="session id (see `adpipeline sessions list`)")
     review.set_defaults(handler=_review)
 
@@ -187,48 +188,9 @@ def _print_story(p: Pipeline) -> None:
 
 
 def _review(args: argparse.Namespace) -> int:
-    p = resume(args.session, home=args.home, progress=_reporter(False))
-    while True:
-        session = p.session
-        if session.stage == "complete":
-            print(f"Complete: {p.video.output.path}")
-            return 0
-        stage = p[session.stage]
-        print(f"\n== {session.stage} ({stage.status}), cost ${session.cost_usd:.4f}")
-        _print_stage(p, session.stage)
-        try:
-            line = input("feedback / regenerate / approve / revert N / back STAGE / quit > ")
-        except EOFError:
-            return 0
-        command = line.strip()
-        try:
-            if command in ("quit", "q", "exit"):
-                return 0
-            if command == "regenerate":
-                stage.regenerate()
-            elif command == "approve":
-                stage.approve()
-            elif command.startswith("revert "):
-                stage.revert(int(command.split()[1]))
-            elif command.startswith("back "):
-                p.reopen(command.split()[1])
-            elif command:
-                print(stage.feedback(command))
-        except (AdPipelineError, ValueError) as exc:
-            print(f"error: {exc}")
+    from .review import review  # the same loop as cli_tools/feedback_loop.py
 
-
-def _print_stage(p: Pipeline, name: str) -> None:
-    if name == "story":
-        _print_story(p)
-        return
-    output: Any = p[name].output
-    if name == "video" and output is not None:
-        print(f"  {output.path}")
-        return
-    for item in output or []:
-        print(f"  [{item.index}] {item.label}{' (stale)' if item.stale else ''}: "
-              f"{p.store.blobs.path(item.asset.blob)}")
+    return review(resume(args.session, home=args.home, progress=_reporter(False)))
 
 
 #: The Voila app, shipped inside the package (notebooks/app.ipynb links to it).
