@@ -178,28 +178,20 @@ def _launch(name: str) -> int:
     return int(module.main())
 
 
-def enhance_image_prompt() -> int:
-    return _launch("enhance_image_prompt")
+def _command(name: str) -> Callable[[], int]:
+    def main() -> int:
+        return _launch(name)
+
+    main.__name__ = name
+    return main
 
 
-def enhance_video_prompt() -> int:
-    return _launch("enhance_video_prompt")
-
-
-def generate_images() -> int:
-    return _launch("generate_images")
-
-
-def generate_videos() -> int:
-    return _launch("generate_videos")
-
-
-def feedback_loop() -> int:
-    return _launch("feedback_loop")
-
-
-def frames() -> int:
-    return _launch("frames")
+enhance_image_prompt = _command("enhance_image_prompt")
+enhance_video_prompt = _command("enhance_video_prompt")
+generate_images = _command("generate_images")
+generate_videos = _command("generate_videos")
+feedback_loop = _command("feedback_loop")
+frames = _command("frames")
 
 
 # ---------------------------------------------------------------------- the enhance tools
@@ -273,7 +265,7 @@ def run_enhancement(prog: str, args: argparse.Namespace, kind: str,
                       f"cost ${result.cost_usd:.4f})")
         print(best.prompt)
         if args.out is not None:
-            console.print(f"History: {args.out}; calls: {args.out.with_suffix('.ledger.json')}")
+            print(f"History: {args.out}; calls: {args.out.with_suffix('.ledger.json')}")
         return 0
 
     return run(prog, work)

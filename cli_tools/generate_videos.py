@@ -94,10 +94,12 @@ def make(args: argparse.Namespace) -> int:
         if len(frames) != len(story.scenes):
             raise InvalidInput(f"{args.frames} has {len(frames)} frame(s) for the story's "
                                f"{len(story.scenes)} scene(s): give one frame per scene.")
+    pictures = [read_image(path) for path in frames]  # every frame checked before any work
     aspect = args.aspect or nearest_aspect(frames[0])
     width, height = FRAME_SIZES[aspect]
     store = store_at(args.home)
-    names = [store.blobs.put(read_image(path), path.suffix.lower().lstrip(".")) for path in frames]
+    names = [store.blobs.put(data, path.suffix.lower().lstrip("."))
+             for data, path in zip(pictures, frames, strict=True)]
     choice = provider_choice("video", args.provider)
     gateway = tool_gateway("generate_videos", budget=args.budget, home=args.home)
     ctx = Context(providers=Providers.build({"video": choice}), blobs=store.blobs,

@@ -144,7 +144,8 @@ def request_from_prompt(prompt: str, width: int, height: int, seed: int) -> Imag
                                  "wide": ("wide", "establishing", "aerial", "landscape")})
     person = find_word(prompt, {w: (w,) for w in _PEOPLE})
     return ImageRequest(
-        kind="frame", label=prompt[:60], prompt=prompt, character=person or "", width=width, height=height, seed=seed,
+        kind="frame", label=prompt[:60], prompt=prompt, character=person or "", width=width,
+        height=height, seed=seed,
         # The drawer picks the product's shape from words ("bottle", "shoe") in these.
         product=product, category=prompt[:200],
         product_color=find_word(prompt, {c: (c,) for c in COLORS}) or "teal",

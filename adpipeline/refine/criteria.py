@@ -140,10 +140,11 @@ CRITERIA: dict[Kind, tuple[Criterion, ...]] = {"image": IMAGE_CRITERIA, "video":
 
 _SECONDS = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*(?:s|sec|secs|seconds?)(?![a-z])", re.I)
 _WORD = re.compile(r"[a-z][a-z'-]+")
-_STOPWORDS = frozenset(
-    "a an the and or of on in at to for with by from into onto over under its it is are "
-    "this that these those very some any as be".split()
-)
+_STOPWORDS = frozenset((
+    "a", "an", "the", "and", "or", "of", "on", "in", "at", "to", "for", "with", "by", "from",
+    "into", "onto", "over", "under", "its", "it", "is", "are", "this", "that", "these",
+    "those", "very", "some", "any", "as", "be",
+))
 
 
 @dataclass(frozen=True)

@@ -192,7 +192,7 @@ def _critique_from(data: Mapping[str, Any], criteria: tuple[Criterion, ...]) -> 
                            "note": "the critic said nothing about it."})
             continue
         try:
-            score = int(round(float(entry.get("score", 0))))
+            score = round(float(entry.get("score", 0)))
         except (TypeError, ValueError):
             score = 0
         scored.append({"name": criterion.name, "score": max(0, min(100, score)),
@@ -276,8 +276,10 @@ def refine(
         said = {"criteria": [c.model_dump() for c in last.criteria], "summary": last.summary}
         params = {"kind": kind, "prompt": last.prompt, "critique": said, "seed": seed,
                   "round": len(history), "duration_s": duration_s}
-        new = gateway.call(roles, "rewrite", params, lambda p=last.prompt, c=said: roles.rewrite(
-            p, c, kind, seed, len(history), duration_s))
+        def rewrite(text: str = last.prompt, critique: dict[str, Any] = said) -> str:
+            return roles.rewrite(text, critique, kind, seed, len(history), duration_s)
+
+        new = gateway.call(roles, "rewrite", params, rewrite)
         if new.strip() == last.prompt.strip():
             stopped = "unchanged"
             break
