@@ -19,6 +19,8 @@ from PIL import Image
 import adpipeline as ap
 from adpipeline.media.masks import mask_to_png
 
+from .fake_openai import KEY, FakeOpenAI, completion
+
 TOOLS = Path(__file__).resolve().parent.parent / "cli_tools"
 NAMES = ("enhance_image_prompt", "enhance_video_prompt", "generate_images", "generate_videos",
          "feedback_loop")
@@ -60,6 +62,28 @@ def test_enhance_image_prompt_writes_its_rounds_and_a_ledger(home: Path, tmp_pat
     assert history["best"]["prompt"] in result.stdout.splitlines()  # one line, to copy
     ledger = json.loads(out.with_suffix(".ledger.json").read_text())
     assert ledger["total_cost_usd"] == 0 and ledger["calls"] == 2 * len(scores) - 1
+
+
+def test_enhance_with_a_text_model_records_its_calls_but_never_the_key(
+        openai: FakeOpenAI, home: Path, tmp_path: Path) -> None:
+    names = ("composition", "lighting", "subject", "style", "colour", "camera")
+    for answer in ({"criteria": {n: {"score": 30, "note": "vague"} for n in names}},
+                   {"prompt": "a bottle in soft window light, rule of thirds, 85mm"},
+                   {"criteria": {n: {"score": 92, "note": "clear"} for n in names}}):
+        openai.reply(200, completion(json.dumps(answer)))
+    out = tmp_path / "history.json"
+    result = tool("enhance_image_prompt", "a bottle", "--provider", "text=openai", "--out",
+                  str(out), home=home)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(out.read_text())["best"]["prompt"] == (
+        "a bottle in soft window light, rule of thirds, 85mm")
+    ledger = json.loads(out.with_suffix(".ledger.json").read_text())
+    assert [e["operation"] for e in ledger["entries"]] == ["critique", "rewrite", "critique"]
+    assert ledger["total_cost_usd"] > 0 and len(openai.requests) == 3
+    for written in (out, out.with_suffix(".ledger.json")):
+        assert KEY not in written.read_text()
+    again = tool("enhance_image_prompt", "a bottle", "--provider", "text=openai", home=home)
+    assert again.returncode == 0 and len(openai.requests) == 3  # cached: nothing sent
 
 
 def test_enhance_video_prompt_quiet_prints_only_the_prompt(home: Path) -> None:
