@@ -86,8 +86,9 @@ def _parser() -> argparse.ArgumentParser:
 
     review = commands.add_parser("review", help="review a session in the terminal",
                                  description="Show the current stage and take commands: "
-                                 "text is feedback; 'regenerate', 'approve', 'revert N', "
-                                 "'back STAGE' and 'quit' do what they say.")
+                                 "text is feedback; 'regenerate [N]', 'approve', 'revert N', "
+                                 "'back STAGE', 'inpaint N MASK PROMPT' and 'quit' do what "
+                                 "they say; 'help' lists them all.")
     review.add_argument("session", help="session id (see `adpipeline sessions list`)")
     review.set_defaults(handler=_review)
 
@@ -217,68 +218,9 @@ def _print_story(p: Pipeline) -> None:
 
 
 def _review(args: argparse.Namespace) -> int:
-    p = resume(args.session, home=args.home, progress=_reporter(False))
-    while True:
-        session = p.session
-        if session.stage == "complete":
-            print(f"\nComplete: {p.video.output.path}")
-            try:
-                line = input("back STAGE to change something / quit > ").strip()
-            except EOFError:
-                return 0
-            if line.startswith("back "):
-                try:
-                    p.reopen(line.split(maxsplit=1)[1])
-                except AdPipelineError as exc:
-                    print(f"error: {exc}")
-            elif line not in ("quit", "q", "exit", ""):
-                print("the ad is complete: 'back story' (or another stage) reopens it.")
-            elif line:
-                return 0
-            continue
-        stage = p[session.stage]
-        print(f"\n== {session.stage} ({stage.status}), cost ${session.cost_usd:.4f}")
-        _print_stage(p, session.stage)
-        try:
-            line = input("feedback / regenerate / approve / revert N / back STAGE / quit > ")
-        except EOFError:
-            return 0
-        command = line.strip()
-        try:
-            if command in ("quit", "q", "exit"):
-                return 0
-            if command == "regenerate":
-                stage.regenerate()
-            elif command == "approve":
-                stage.approve()
-            elif command.startswith("revert "):
-                stage.revert(_number(command.split(maxsplit=1)[1]))
-            elif command.startswith("back "):
-                p.reopen(command.split(maxsplit=1)[1])
-            elif command:
-                print(stage.feedback(command))
-        except (AdPipelineError, ValueError) as exc:
-            print(f"error: {exc}")
+    from .review import review  # the same loop as cli_tools/feedback_loop.py
 
-
-def _number(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise InvalidInput(f"{text!r} is not a version number; `revert 0` is the first.") from None
-
-
-def _print_stage(p: Pipeline, name: str) -> None:
-    if name == "story":
-        _print_story(p)
-        return
-    output: Any = p[name].output
-    if name == "video" and output is not None:
-        print(f"  {output.path}")
-        return
-    for item in output or []:
-        print(f"  [{item.index}] {item.label}{' (stale)' if item.stale else ''}: "
-              f"{p.store.blobs.path(item.asset.blob)}")
+    return review(resume(args.session, home=args.home, progress=_reporter(False)))
 
 
 #: The Voila app, shipped inside the package (notebooks/app.ipynb links to it).

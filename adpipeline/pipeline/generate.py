@@ -145,6 +145,32 @@ def storyboard_requests(session: Session) -> list[ImageRequest]:
     ]
 
 
+_PEOPLE = ("woman", "man", "person", "girl", "boy", "child", "runner", "athlete", "hiker",
+           "cyclist", "chef", "student", "family", "customer", "worker", "model", "dancer")
+
+
+def request_from_prompt(prompt: str, width: int, height: int, seed: int) -> ImageRequest:
+    """A picture asked for in words alone (no story): the setting, time of day, colour
+    and framing are read from the prompt, so the offline drawer shows what it says;
+    remote models get the prompt itself."""
+    from ..providers.offline.vocabulary import COLORS, TIMES_OF_DAY, find_family, find_setting, find_word
+
+    family = find_family(prompt)
+    product = find_word(prompt, {k: (k,) for k in family.keywords}) or "product"
+    framing = find_word(prompt, {"close-up": ("close-up", "close up", "closeup", "macro", "detail"),
+                                 "wide": ("wide", "establishing", "aerial", "landscape")})
+    person = find_word(prompt, {w: (w,) for w in _PEOPLE})
+    return ImageRequest(
+        kind="frame", label=prompt[:60], prompt=prompt, character=person or "", width=width,
+        height=height, seed=seed,
+        # The drawer picks the product's shape from words ("bottle", "shoe") in these.
+        product=product, category=prompt[:200],
+        product_color=find_word(prompt, {c: (c,) for c in COLORS}) or "teal",
+        setting=find_setting(prompt) or "studio", time_of_day=find_word(prompt, TIMES_OF_DAY) or "day",
+        camera=framing or "medium",
+    )
+
+
 def draw_images(
     ctx: Context,
     requests: list[ImageRequest],
@@ -242,13 +268,20 @@ def render_video(
     request = VideoRequest(story=story, width=width, height=height,
                            transition_s=transition_s, seed=seed,
                            headlines_in_frames=[f.shows_headline for f in frames])
-    provider = ctx.providers.video
     names = [f.blob for f in frames]
+    data = render_request(ctx, request, names)
+    return VideoAsset(**data, transition_s=transition_s, frames=names)
+
+
+def render_request(ctx: Context, request: VideoRequest, frames: list[str]) -> dict[str, Any]:
+    """Render ``request`` from the stored ``frames`` (blob names, one per scene) through
+    the gateway; the video, poster and subtitles go into the blob store, by name."""
+    provider = ctx.providers.video
 
     def run() -> dict[str, Any]:
         with tempfile.TemporaryDirectory(prefix="adpipeline-video-") as tmp:
             rendered = provider.render(
-                request, [ctx.blobs.get(n) for n in names], Path(tmp), ctx.progress
+                request, [ctx.blobs.get(n) for n in frames], Path(tmp), ctx.progress
             )
             return {
                 "blob": ctx.blobs.put_file(rendered.video, "mp4"),
@@ -258,5 +291,6 @@ def render_video(
                 "duration_s": rendered.duration_s, "frame_count": rendered.frame_count,
             }
 
-    data = ctx.gateway.call(provider, "render", request.model_dump(mode="json"), run, inputs=names)
-    return VideoAsset(**data, transition_s=transition_s, frames=names)
+    result: dict[str, Any] = ctx.gateway.call(
+        provider, "render", request.model_dump(mode="json"), run, inputs=frames)
+    return result

@@ -164,6 +164,16 @@ class OpenAITextProvider(_OpenAIBase):
         return FeedbackPlan(reply=reply, changes={"instruction": text}, action=action)
 
 
+    def complete(self, system: str, user: str, *, seed: int, max_tokens: int = 600) -> str:
+        """One JSON answer to ``system`` + ``user`` (the prompt tools' critic and rewriter)."""
+        response = self._call("completion", lambda: self.client().chat.completions.create(
+            model=self.model, seed=seed, max_tokens=max_tokens,
+            messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+            response_format={"type": "json_object"},
+        ))
+        return str(response.choices[0].message.content or "")
+
+
 def retime(story: Story, duration_s: int) -> Story:
     """Make scene timings sum exactly to ``duration_s`` (models are approximate)."""
     durations = split_duration(duration_s, [s.beat for s in story.scenes])

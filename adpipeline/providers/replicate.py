@@ -393,7 +393,7 @@ class ReplicateProvider:
     def estimate(self, operation: str, params: dict[str, Any]) -> Cost:
         """What ``operation`` would cost with this model; unknown models are priced high."""
         key = self.model.split(":", 1)[0]
-        if operation in ("write_story", "interpret"):
+        if self.capability == "text":
             prompt_tokens = len(json.dumps(params, default=str)) / 4 + 1200
             output_tokens = _STORY_OUTPUT_TOKENS if operation == "write_story" else 250
             price_in, price_out = _TEXT_PRICES.get(key, _UNKNOWN_TEXT)
@@ -462,6 +462,14 @@ class ReplicateProvider:
         action = data.get("action") if data.get("action") in ("regenerate", "approve") else None
         reply = str(data.get("reply") or "Noted; I will apply it when you regenerate.")[:600]
         return FeedbackPlan(reply=reply, changes={"instruction": text}, action=action)
+
+    def complete(self, system: str, user: str, *, seed: int, max_tokens: int = 600) -> str:
+        """One answer to ``system`` + ``user`` (the prompt tools' critic and rewriter).
+
+        The seed is not sent (language models on Replicate do not all take one); the
+        gateway's cache is what makes a repeated run give the same answer.
+        """
+        return self._complete(system, user, max_tokens=max_tokens)
 
     def _complete(self, system: str, prompt: str, *, max_tokens: int) -> str:
         client = self.client()
