@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .language import find_durations, word_in
+from .language import find_durations
 from .vocabulary import FAMILIES, GENERIC, TONES, Family, find_family
 
 
@@ -68,24 +68,25 @@ def parse_brief(text: str) -> ParsedBrief:
 _TOKEN = r"(?:[A-Z0-9][\w'’.+!-]*|[a-z][A-Z][\w'’+-]*)"
 _JOIN = r"(?:\s*&\s*|\s+(?:and|of|the|de|du|la|le|del|n'|'n')\s+(?=[A-Z])|\s+|-)"
 _SPAN = re.compile(rf"(?<![\w'’]){_TOKEN}(?:{_JOIN}{_TOKEN}){{0,5}}")
-_NOT_NAMES = frozenset("""
-a an the our my your their its this that these those we i you it he she they us me
-write create make need want please promote introduce introducing launch launching present
+# Capitalised words that are not names: sentence openers, platforms, dates, terms.
+_NOT_NAME_WORDS = """
+a an the our my your their its this that these those we i you it he she they us me write
+create make need want please promote introduce introducing launch launching present
 presenting meet show tell mention use keep target focus make do give build produce draft
 ad ads advert advertisement video spot film commercial clip brief campaign story script
 cta call offer audience tone platform duration product brand name company category aspect
 instagram tiktok youtube facebook linkedin snapchat pinterest twitter x reels reel shorts
-stories story tv ctv ott hulu netflix spotify google meta threads whatsapp
-january february march april may june july august september october november december
-monday tuesday wednesday thursday friday saturday sunday christmas easter halloween
-thanksgiving diwali ramadan eid hanukkah new year years valentine valentine's black friday
-cyber summer winter spring autumn fall mother's father's day weekend
-apr cta usd eur gbp us uk eu usa b2b b2c saas api apis ai hd 4k ev usb faq ceo smb diy
-vo dtc d2c sms pdf iso gmt am pm ok okay hey hi hello thanks thank also and or but so
-for with without from into onto about just only very really more less no not don't
-what who why how when where which if then than
-first second third one two three four five six seven eight nine ten half
-""".split())
+stories story tv ctv ott hulu netflix spotify google meta threads whatsapp january
+february march april may june july august september october november december monday
+tuesday wednesday thursday friday saturday sunday christmas easter halloween thanksgiving
+diwali ramadan eid hanukkah new year years valentine valentine's black friday cyber summer
+winter spring autumn fall mother's father's day weekend apr cta usd eur gbp us uk eu usa
+b2b b2c saas api apis ai hd 4k ev usb faq ceo smb diy vo dtc d2c sms pdf iso gmt am pm ok
+okay hey hi hello thanks thank also and or but so for with without from into onto about
+just only very really more less no not don't what who why how when where which if then
+than first second third one two three four five six seven eight nine ten half
+"""
+_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 _PLACES_BEFORE = re.compile(
     r"(?:\b(?:in|near|across|around|throughout|to|via|on)\s+)$", re.I)
 _CUE_BEFORE = re.compile(
@@ -348,11 +349,11 @@ _OFFER_PATTERNS = [
     r"buy\s+(?:one|1|two|2),?\s+get\s+(?:one|1)(?:\s+(?:free|half[- ]price))?|bogo|"
     r"\d[- ]for[- ]\d(?:\s+[\w-]+){0,2}|two[- ]for[- ]one(?:\s+[\w-]+){0,2}",
     # "free shipping", "free delivery on orders over $30", "free whitening with every check-up"
-    rf"(?:a\s+)?free\s+(?:shipping|delivery|returns|consultation|first\s+[\w-]+|trial|"
+    r"(?:a\s+)?free\s+(?:shipping|delivery|returns|consultation|first\s+[\w-]+|trial|"
     r"installation|gift|upgrade|estimate|quote|session|class|lesson|month|week|sample|"
     r"check-?up|whitening|dessert|drink|coffee|appetizer|starter|test drive|assessment|"
     r"[\w-]+\s+with\s+every\s+[\w-]+)"
-    rf"(?:\s+(?:on|with|for)\s+(?:orders?|every|all|your|the|any)(?:\s+[\w$€£.,-]+){{0,3}})?",
+    r"(?:\s+(?:on|with|for)\s+(?:orders?|every|all|your|the|any)(?:\s+[\w$€£.,-]+){0,3})?",
     r"(?:a\s+)?(?:\d+[- ]day\s+)?free trial(?:\s+for\s+\d+\s+(?:days|weeks|months))?",
     r"half[- ]price\s+[\w-]+(?:\s+[\w-]+)?|no (?:setup|sign-?up|joining|booking) fees?|"
     r"money[- ]back guarantee|price match(?: guarantee)?|lifetime warranty|"

@@ -97,26 +97,28 @@ def interpret(stage: StageName, text: str, item: int | None, story: Story | None
     """
     message = " ".join(text.split())
     masked, quotes = extract_quotes(message)
+    # Typos are repaired for reading; the reply quotes the person's own words.
+    raw_clauses = split_clauses(masked)
+    clauses = [correct_typos(c, _vocabulary()) for c in raw_clauses]
     masked = correct_typos(masked, _vocabulary())
-    clauses = split_clauses(masked)
     changes: dict[str, Any] = {}
     said: list[str] = []
     unmapped: list[str] = []
     if stage == "story":
         plan = StoryPlan()
-        for clause in clauses:
+        for raw, clause in zip(raw_clauses, clauses, strict=True):
             if not story_clause(plan, clause, quotes, story, masked) and not _is_meta(clause):
-                plan.unmapped.append(restore_quotes(clause, quotes))
+                plan.unmapped.append(restore_quotes(raw, quotes))
         changes, said, unmapped = plan.changes, plan.said, plan.unmapped
         help_text = _STORY_HELP
     elif stage == "video":
         changes, said = _video_changes(masked)
         help_text = _VIDEO_HELP
     else:
-        for clause in clauses:
+        for raw, clause in zip(raw_clauses, clauses, strict=True):
             if not image_clause(clause, story, changes, said) and not _is_meta(clause) and \
                     named_item(clause, story, stage) is None:
-                unmapped.append(restore_quotes(clause, quotes))
+                unmapped.append(restore_quotes(raw, quotes))
         found = named_item(masked, story, stage)
         if found is not None:
             item = found

@@ -131,7 +131,7 @@ def restore_quotes(text: str, quotes: list[str]) -> str:
 # clauses --------------------------------------------------------------------
 
 _CLAUSE_BREAK = re.compile(
-    r"\s*(?:[.;!?\n]+(?:\s+|$)|,\s*(?:and\s+|but\s+|then\s+|also\s+|plus\s+)?|"
+    r"\s*(?:[.;!?\n]+(?:\s+|$)|,(?!\s*(?:not|rather|instead)\b)\s*(?:and\s+|but\s+|then\s+|also\s+|plus\s+)?|"
     r"\s+(?:but|also|plus|then|and then|and also|as well as)\s+|"
     r"\s+and\s+(?=(?:make|use|add|drop|lose|cut|remove|change|switch|set|keep|end|start|"
     r"open|close|focus|mention|talk|target|aim|shorten|lengthen|give|put|move|darken|"

@@ -554,7 +554,7 @@ def _roles(framework: str, n: int) -> list[str]:
     middle = beats[1:-1]
     slots = n - 2
     if slots < len(middle):  # too few scenes for every beat: keep the one that pays off
-        chosen = [_PAYOFF[framework]] + [b for b in middle if b != _PAYOFF[framework]][: slots - 1]
+        chosen = [_PAYOFF[framework], *[b for b in middle if b != _PAYOFF[framework]][: slots - 1]]
         chosen = sorted(chosen, key=middle.index) if slots > 1 else chosen
     else:
         chosen = [middle[j * len(middle) // slots] for j in range(slots)]
@@ -717,13 +717,13 @@ class _Copywriter:
         while sum(least) > duration_s * 2:
             # Too many words for the length: shorten the wordiest line that is not the
             # call to action (which must stay as the person wrote it).
-            i = max((j for j in range(n) if roles[j] != "action" and _words(lines[j]) > 1),
-                    key=lambda j: (_words(lines[j]), j), default=None)
-            if i is None:
+            wordiest = max((j for j in range(n) if roles[j] != "action" and _words(lines[j]) > 1),
+                           key=lambda j: (_words(lines[j]), j), default=None)
+            if wordiest is None:
                 break
-            words = lines[i].rstrip(".!?").split()
-            lines[i] = " ".join(words[: max(1, len(words) - 2)]).rstrip(",:;") + "."
-            least[i] = _half_seconds_for(lines[i])
+            words = lines[wordiest].rstrip(".!?").split()
+            lines[wordiest] = " ".join(words[: max(1, len(words) - 2)]).rstrip(",:;") + "."
+            least[wordiest] = _half_seconds_for(lines[wordiest])
         return lines, split_duration(duration_s, roles, least)
 
     def on_screen(self, role: str, index: int) -> str:

@@ -250,8 +250,6 @@ _AVOID = re.compile(
     r"|\b(?:no|zero)\s+(?:mention\s+of\s+|talk\s+(?:of|about)\s+)(?:the\s+)?(?P<b>[\w$%'-]+)"
     r"|\b(?:leave|keep)\s+(?:the\s+|any\s+)?(?P<c>[\w$%'-]+(?:\s+[\w$%'-]+)?)\s+out\b",
     re.I)
-_FILLERS = re.compile(r"\s+(?:at all|please|anymore|any more|again|in it|in the ad|either|"
-                      r"whatsoever|entirely|completely)$", re.I)
 
 
 def _avoid(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: Story | None,
@@ -260,7 +258,9 @@ def _avoid(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: Sto
     if not match:
         return False
     raw = match.group("a") or match.group("b") or match.group("c") or ""
-    word = _quote(raw, quotes) or _FILLERS.sub("", raw).strip().lower()
+    word = _quote(raw, quotes) or re.sub(
+        r"\s+(?:at|in|on|please|anymore|again|either|whatsoever|or|and|to|for|entirely)\b.*$",
+        "", raw, flags=re.I).strip().lower()
     word = re.sub(r"^(?:the|our|any)\s+", "", word)
     if not word or word in ("it", "that", "this"):
         return False
@@ -374,7 +374,10 @@ def _duration(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: 
             r"\b(?:seconds?|secs?|minutes?|long|length)\b", low):
         return False
     targets: list[int] = []
-    for found in find_durations(clause):
+    stated = find_durations(clause)
+    for found in stated:
+        if re.match(r"^\s*(?:shorter|longer|less|more|off|extra)\b", clause[found.end:], re.I):
+            continue
         if _CURRENT.search(clause[max(0, found.start - 20):found.start]) or _CURRENT_AFTER.match(
                 clause[found.end:]):
             continue
@@ -383,6 +386,9 @@ def _duration(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: 
         targets.append(found.seconds)
     if not targets and (_LENGTH_TALK.search(whole) or find_durations(whole)):
         for match in _BARE_TARGET.finditer(clause):
+            if re.match(r"^\s*(?:s|secs?|seconds?)?\s*(?:shorter|longer|less|more|off|extra)\b",
+                        clause[match.end():], re.I):
+                continue
             value = number_value(match.group(1))
             if value is not None and 5 <= value <= 180 and value != 1:
                 targets.append(int(value))
@@ -391,7 +397,8 @@ def _duration(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: 
     relative = _relative_length(low, current)
     if relative is not None:
         return _set_length(plan, relative, current)
-    return False
+    # "it's 30s now": a statement of the current length, understood, nothing to change.
+    return bool(stated)
 
 
 def _relative_length(low: str, current: int) -> int | None:
@@ -441,23 +448,29 @@ def _scene_count(plan: StoryPlan, clause: str, low: str, quotes: list[str],
     drop = re.search(rf"\b(?:drop|remove|cut|lose|delete|skip|take out|get rid of|one fewer|"
                      rf"one less)\s+(?:({NUMBER})\s+)?(?:of the\s+)?scenes?\b|\b(?:fewer|less)\s+"
                      rf"scenes\b|\bone\s+(?:fewer|less)\s+scene\b", low)
+    relative = re.search(rf"\b({NUMBER})\s+(?:more|extra|fewer|less)\s+scenes?\b|"
+                         rf"\b({NUMBER})\s+scenes?\s+(more|fewer|less)\b", low)
+    if relative:
+        n = int(number_value(relative.group(1) or relative.group(2)) or 1)
+        more = "more" in relative.group(0) or "extra" in relative.group(0)
+        plan.changes["scenes_delta"] = plan.changes.get("scenes_delta", 0) + (n if more else -n)
+        plan.said.append(f"{'add' if more else 'drop'} {n} scene{'s' if n > 1 else ''}")
+        return True
     exact = re.search(rf"\b(?:only|just|exactly|use|with|in|make it|to|into)?\s*({NUMBER})\s+"
                       rf"scenes?\b", low)
-    if drop:
-        n = number_value(drop.group(1) or "1") or 1
-        plan.changes["scenes_delta"] = plan.changes.get("scenes_delta", 0) - int(n)
-        plan.said.append(f"drop {int(n)} scene{'s' if n > 1 else ''}")
-        return True
-    if add:
-        n = number_value(add.group(1) or "1") or 1
-        plan.changes["scenes_delta"] = plan.changes.get("scenes_delta", 0) + int(n)
-        plan.said.append(f"add {int(n)} scene{'s' if n > 1 else ''}")
+    if drop or add:
+        sign = -1 if drop else 1
+        match = drop or add
+        assert match is not None
+        count = int(number_value(match.group(1) or "1") or 1)
+        plan.changes["scenes_delta"] = plan.changes.get("scenes_delta", 0) + sign * count
+        plan.said.append(f"{'drop' if drop else 'add'} {count} scene{'s' if count > 1 else ''}")
         return True
     if exact:
-        n = number_value(exact.group(1))
-        if n and n >= 1:
-            plan.changes["scenes"] = int(n)
-            plan.said.append(f"use {int(n)} scenes")
+        value = number_value(exact.group(1))
+        if value and value >= 1:
+            plan.changes["scenes"] = int(value)
+            plan.said.append(f"use {int(value)} scenes")
             return True
     return False
 

@@ -379,11 +379,9 @@ def find_family(text: str, *, head_last: bool = False) -> Family:
             if match is None:
                 continue
             if head_last:
-                last = None
-                for last in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])", lowered):
-                    pass
-                assert last is not None
-                rank = (-last.end(), -len(word))
+                ends = [m.end() for m in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])",
+                                                     lowered)]
+                rank = (-ends[-1], -len(word))
             else:
                 rank = (match.start(), -len(word))
             if rank < best_rank:
