@@ -57,7 +57,7 @@ def parse_brief(text: str) -> ParsedBrief:
     platform, aspect = platform_and_aspect(text)
     return ParsedBrief(
         product=product, category=category, family=family, audience=_audience(text, product),
-        offer=find_offer(text), cta=find_cta(text), tone=find_tone(text),
+        offer=find_offer(text), cta=find_cta(text), tone=find_tone(_without(text, product)),
         platform=platform, aspect=aspect, duration_s=brief_duration(text),
         avoid=tuple(_avoid(text)),
     )
@@ -231,13 +231,15 @@ def _category(text: str, name_span: tuple[int, int] | None) -> str | None:
         right = re.match(r"^\s+([a-z][a-z&' -]{2,40})", text[end:])
         if right:
             found.append(right.group(1))
+            needs_family.add(right.group(1))
         before = re.search(r"\b(?:an?|the|our|my|their)\s+([a-z][a-z&' -]{1,50}?)\s*"
                            r"(?:,|\s+(?:called|named)|\s*[—–-])\s*$", text[:start], re.I)
         if before:
             found.append(before.group(1))
     for raw in found:
         category = _STOP.sub("", " " + raw).strip(" -")
-        category = re.sub(r"^(?:new|brand[- ]new|latest)\s+", "", category, flags=re.I)
+        category = re.sub(r"^(?:an?\s+|the\s+)?(?:new|brand[- ]new|latest)?\s*", "", category,
+                          flags=re.I)
         if not category or _BAD_START.match(category) or category.lower() in _NOT_CATEGORY:
             continue
         words = category.split()
@@ -278,7 +280,7 @@ def _category_words(text: str, family: Family) -> str | None:
 _AUDIENCE_CUE = re.compile(
     r"\b(?:target(?:ing|ed at)?|aimed at|aim(?:ing)? (?:it )?at|audience(?: is| are)?\s*[:=-]?|"
     r"for an audience of|to reach|reach(?:ing)?|speak(?:ing)? to|talk(?:ing)? to|"
-    r"made for|designed for|geared (?:toward|towards|to)|for)\s+", re.I)
+    r"made for|designed for|geared (?:toward|towards|to)|for|to)\s+", re.I)
 _PLURAL = (r"(?:[a-z-]+(?:ers|ors|ists|ians|ents|ants|ies|ees|ies|s)|people|children|men|"
            r"women|folks|families|teens|kids|youth|millennials|boomers|gen z|gen-z|everyone|"
            r"anyone|staff|teams|founders|owners|patients|clients|customers|buyers|"
@@ -312,7 +314,7 @@ def _audience(text: str, product: str | None) -> str | None:
                          r"\b(?:aged|in their|over|under)\b", audience):
             continue
         head = audience.split()[-1].lower()
-        if cue.group(0).lower().strip() == "for" and head in _NOT_PEOPLE:
+        if cue.group(0).lower().strip() in ("for", "to") and head in _NOT_PEOPLE:
             continue
         return audience
     return None
@@ -392,7 +394,7 @@ _CTA = re.compile(
     r"(?P<b>[^.;\n]{3,80}?)\s*(?=[.;\n!]|$|,\s*(?:and|but|tone|keep|aimed|target|audience|"
     r"mention|make)\b)"
     r"|\b(?:end|ending|close|closing|finish|finishing|sign off|wrap up)\s+(?:it\s+)?(?:with|on)\s+"
-    r"(?:a\s+|the\s+)?(?:line\s+|words\s+)?(?P<c>[\"“'‘][^\"”’]{2,80}[\"”’])",
+    r"(?:a\s+|the\s+)?(?:line\s+|words\s+)?(?P<c>[\"“'‘][^\"”’]{2,80}[\"”’'])",
     re.I,
 )
 

@@ -83,7 +83,8 @@ def _vocabulary() -> tuple[str, ...]:
                   "sunset", "morning", "outfit", "jacket", "shirt", "character", "product",
                   "opening", "regenerate", "approve", "mention", "audience", "highlight",
                   "emphasize", "emphasise", "sustainability", "testimonial", "washed",
-                  "background", "closer", "zoom", "darken", "brighten", "lighten", "warmer",
+                  "background", "closer", "zoom", "darken", "brighten", "lighten", "warmer", "punch",
+                  "vivid", "muted", "called", "named", "structure", "format",
                   "cooler", "vibrant", "professional", "humorous", "premium", "discount"))
     return tuple(sorted(words))
 
@@ -107,7 +108,7 @@ def interpret(stage: StageName, text: str, item: int | None, story: Story | None
     if stage == "story":
         plan = StoryPlan()
         for raw, clause in zip(raw_clauses, clauses, strict=True):
-            if not story_clause(plan, clause, quotes, story, masked) and not _is_meta(clause):
+            if not story_clause(plan, clause, quotes, story, masked, raw) and not _is_meta(clause):
                 plan.unmapped.append(restore_quotes(raw, quotes))
         changes, said, unmapped = plan.changes, plan.said, plan.unmapped
         help_text = _STORY_HELP
@@ -134,6 +135,7 @@ def interpret(stage: StageName, text: str, item: int | None, story: Story | None
         bool(_APPROVE.search(masked)) and not _NEGATED_APPROVE.search(masked) and not changes
         and not unmapped
     )
+    said = list(dict.fromkeys(said))
     if changes:
         plan_text = _join(said) if said else "apply your changes"
         missed = _missed(unmapped, help_text)

@@ -96,7 +96,7 @@ def image_clause(clause: str, story: Story | None, changes: dict[str, Any],
         changes["product_color"] = color_name
         said.append(f"make the product {color_name}")
         found = True
-    elif color_name and not re.search(r"\b(?:warm|cool|light)\b", color_name):
+    elif color_name and changes.get("saturation", 0) > -3:
         changes["color"] = color_name
         said.append(f"shift the background toward {color_name}")
         found = True

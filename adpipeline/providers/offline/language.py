@@ -180,6 +180,22 @@ _NEVER_FIX = frozenset({
     "about", "above", "after", "again", "along", "always", "another", "anything",
     "people", "please", "pleased", "really", "should", "would", "could", "which", "while",
     "white", "whole", "shorter", "longer", "louder", "harder", "softer", "softly", "quote",
+    # common English words one edit away from a keyword
+    "close", "month", "months", "cheap", "plain", "plant", "paint", "point", "print", "party",
+    "story", "store", "stone", "share", "shave", "shine", "shade", "sharp", "smart", "start",
+    "state", "taste", "trust", "water", "wider", "write", "video", "voice", "money", "music",
+    "movie", "model", "house", "horse", "happy", "heavy", "great", "green", "greet", "brown",
+    "bread", "break", "clean", "clear", "cream", "crime", "dance", "dream", "drive", "early",
+    "earth", "field", "fresh", "front", "fruit", "glass", "grass", "heart", "human", "image",
+    "laugh", "learn", "level", "local", "lunch", "magic", "match", "metal", "mouth", "north",
+    "ocean", "offer", "order", "other", "owner", "pants", "peace", "phone", "photo", "piece",
+    "pizza", "place", "plane", "quick", "quiet", "radio", "ready", "river", "round", "sheet",
+    "shift", "shirt", "skill", "sleep", "small", "smile", "sound", "south", "space", "speed",
+    "spend", "sport", "staff", "stage", "steel", "still", "sugar", "sweet", "table", "teach",
+    "thick", "title", "today", "total", "touch", "tough", "track", "train", "truck", "under",
+    "until", "upper", "usual", "value", "visit", "watch", "wheel", "woman", "women", "worry",
+    "worth", "young", "youth", "newer", "closed", "lately", "likes", "liked", "loved", "lover",
+    "means", "minute", "second", "seconds", "scenes", "makes", "funds", "hours", "later",
 })
 
 

@@ -634,7 +634,8 @@ class _Picker:
 
 
 def _words(text: str) -> int:
-    return len(re.findall(r"[\w$€£%'’.-]+", text.replace("—", " ")))
+    # Every space-separated token counts ("&" too): a listener hears each one.
+    return len(text.split())
 
 
 def _half_seconds_for(text: str) -> int:
@@ -720,6 +721,18 @@ class _Copywriter:
             wordiest = max((j for j in range(n) if roles[j] != "action" and _words(lines[j]) > 1),
                            key=lambda j: (_words(lines[j]), j), default=None)
             if wordiest is None:
+                # Only the call to action is left long: fall back to it without the offer,
+                # then let the floors give (the sum must stay exact).
+                last = n - 1
+                if roles[last] == "action" and lines[last] != _sentence(self.cta) + ".":
+                    lines[last] = _sentence(self.cta) + "."
+                    least[last] = _half_seconds_for(lines[last])
+                    continue
+                while sum(least) > duration_s * 2:
+                    biggest = max(range(n), key=lambda j: least[j])
+                    if least[biggest] <= 2:
+                        break
+                    least[biggest] -= 1
                 break
             words = lines[wordiest].rstrip(".!?").split()
             lines[wordiest] = " ".join(words[: max(1, len(words) - 2)]).rstrip(",:;") + "."

@@ -60,14 +60,20 @@ class StoryPlan:
 
 
 def story_clause(plan: StoryPlan, clause: str, quotes: list[str], story: Story | None,
-                 whole: str) -> bool:
-    """Read one clause into ``plan``; return whether anything in it was understood."""
+                 whole: str, raw: str | None = None) -> bool:
+    """Read one clause into ``plan``; return whether anything in it was understood.
+
+    ``clause`` has its typos repaired; ``raw`` is the clause as typed, read by the rules
+    that copy the person's words (names, calls to action, offers, audiences).
+    """
     low = clause.lower()
     found = False
+    verbatim = (_correction, _scene_clause, _cta, _opening_line, _avoid, _offer, _audience)
     for reader in (_correction, _scene_clause, _cta, _opening_line, _avoid, _tone, _focus,
                    _duration, _scene_count, _pacing, _framework, _offer, _audience, _platform,
                    _product_color):
-        if reader(plan, clause, low, quotes, story, whole):
+        text = raw if raw is not None and reader in verbatim else clause
+        if reader(plan, text, text.lower(), quotes, story, whole):
             found = True
             if reader in (_correction, _scene_clause, _cta, _opening_line):
                 break  # these consume the clause: its other words are their argument
@@ -155,14 +161,20 @@ def _scene_clause(plan: StoryPlan, clause: str, low: str, quotes: list[str],
     detail = clause[: match.start()] + " " + clause[match.end():]
     if _DROP_VERB.search(clause[: match.start()]) and not _quote(clause, quotes):
         target = number if number != LAST else (len(story.scenes) if story else LAST)
-        plan.changes.setdefault("drop_scenes", []).append(target)
+        targets = [target]
+        if story is not None and 1 <= target <= len(story.scenes):
+            setting = story.scenes[target - 1].setting
+            if setting in match.group(0).lower():  # "the office scene": every office scene
+                targets = [s.index for s in story.scenes if s.setting == setting]
+                where = f"the {setting} scene{'s' if len(targets) > 1 else ''}"
+        plan.changes.setdefault("drop_scenes", []).extend(targets)
         plan.said.append(f"drop {where}")
         return True
     quote = _quote(detail, quotes)
     said = []
     if quote is not None:
-        key = "on_screen_text" if _TEXT.search(detail) and not _VOICE.search(detail) \
-            else "voiceover"
+        spoken = re.search(r"\b(?:voice-?over|vo|narrat\w*|spoken|line)\b", detail, re.I)
+        key = "on_screen_text" if _TEXT.search(detail) and not spoken else "voiceover"
         plan.edit(number, key, quote)
         said.append(f"{'on-screen text' if key == 'on_screen_text' else 'voiceover'} "
                     f"\u201c{quote}\u201d")
@@ -381,7 +393,8 @@ def _duration(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: 
         if _CURRENT.search(clause[max(0, found.start - 20):found.start]) or _CURRENT_AFTER.match(
                 clause[found.end:]):
             continue
-        if re.search(r"\b(?:by|shorter by|longer by)\s+$", clause[max(0, found.start - 12):found.start]):
+        if re.search(r"\b(?:by|add|plus|another|extra|cut|trim|take off|shave off|lose|remove)\s+"
+                     r"(?:another\s+)?$", clause[max(0, found.start - 20):found.start], re.I):
             continue
         targets.append(found.seconds)
     if not targets and (_LENGTH_TALK.search(whole) or find_durations(whole)):

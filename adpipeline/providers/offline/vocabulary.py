@@ -143,7 +143,8 @@ FAMILIES: tuple[Family, ...] = (
            "made from recycled fabric", cta="Shop {P} today", quote="I get asked where it's from every day."),
     Family("software", ("api", "apis", "saas", "software", "platform", "crm", "dashboard",
                         "analytics", "b2b", "developer tool", "developers", "cloud", "sdk",
-                        "startup", "tool", "workflow", "automation", "app", "apps"),
+                        "startup", "tool", "workflow", "automation", "app", "apps", "assistant",
+                        "ai assistant", "chatbot", "writing assistant", "project management"),
            ("office", "studio", "cafe", "living room", "rooftop"), "professional",
            "your team loses hours to manual work and tools that don't talk to each other",
            ("hours back every week", "one place for the whole team", "answers in seconds"),
@@ -375,12 +376,14 @@ def find_family(text: str, *, head_last: bool = False) -> Family:
     best, best_rank = GENERIC, (len(lowered) + 1, 0)
     for family in FAMILIES:
         for word in family.keywords:
-            match = re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", lowered)
+            # A keyword counts in the plural too ("protein bars"), not inside a compound
+            # ("gym-goers").
+            pattern = rf"(?<![a-z-]){re.escape(word)}(?:s|es)?(?![a-z-])"
+            match = re.search(pattern, lowered)
             if match is None:
                 continue
             if head_last:
-                ends = [m.end() for m in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])",
-                                                     lowered)]
+                ends = [m.end() for m in re.finditer(pattern, lowered)]
                 rank = (-ends[-1], -len(word))
             else:
                 rank = (match.start(), -len(word))
