@@ -423,6 +423,8 @@ def find_tone(text: str) -> str | None:
     best: tuple[int, str] | None = None
     for tone, words in TONES.items():
         for word in words:
+            if word not in lowered:
+                continue
             for match in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", lowered):
                 before = lowered[max(0, match.start() - 24):match.start()]
                 if re.search(r"\b(?:no|not|never|without|don'?t|avoid|less|nothing|too|"

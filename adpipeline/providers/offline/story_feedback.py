@@ -295,6 +295,8 @@ def _tone(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: Stor
     unwanted: list[str] = []
     for tone, words in TONES.items():
         for word in words:
+            if word not in low:
+                continue
             for match in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", low):
                 if word in ("light", "lighter", "warm", "warmer", "soft", "fun", "human",
                             "loud", "louder", "quiet") and re.search(

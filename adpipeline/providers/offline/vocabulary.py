@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 TONES: dict[str, tuple[str, ...]] = {
     "humorous": ("humorous", "humourous", "humour", "humor", "funny", "funnier", "comedic",
@@ -378,18 +379,30 @@ def find_family(text: str, *, head_last: bool = False) -> Family:
         for word in family.keywords:
             # A keyword counts in the plural too ("protein bars"), not inside a compound
             # ("gym-goers").
-            pattern = rf"(?<![a-z-]){re.escape(word)}(?:s|es)?(?![a-z-])"
-            match = re.search(pattern, lowered)
+            if word not in lowered:  # cheap test first: most keywords are absent
+                continue
+            pattern = _keyword(word)
+            match = pattern.search(lowered)
             if match is None:
                 continue
             if head_last:
-                ends = [m.end() for m in re.finditer(pattern, lowered)]
+                ends = [m.end() for m in pattern.finditer(lowered)]
                 rank = (-ends[-1], -len(word))
             else:
                 rank = (match.start(), -len(word))
             if rank < best_rank:
                 best, best_rank = family, rank
     return best
+
+
+@lru_cache(maxsize=None)
+def _keyword(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z-]){re.escape(word)}(?:s|es)?(?![a-z-])")
+
+
+@lru_cache(maxsize=None)
+def _whole_word(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
 
 
 def find_word(text: str, table: dict[str, tuple[str, ...]]) -> str | None:
@@ -419,5 +432,7 @@ def find_setting(text: str) -> str | None:
 
 
 def _word_pos(lowered: str, word: str) -> int | None:
-    match = re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", lowered)
+    if word not in lowered:
+        return None
+    match = _whole_word(word).search(lowered)
     return match.start() if match else None
