@@ -139,8 +139,11 @@ def _product(text: str) -> tuple[str | None, tuple[int, int] | None]:
 
 def _score(text: str, span: str, start: int) -> _Candidate | None:
     words = span.split()
-    # Drop words that cannot be (part of) a name from both ends: "Meet Aurora" -> "Aurora".
-    while words and _plain(words[0]) in _NOT_NAMES:
+    at_start = start == 0 or bool(re.search(r"[.!?;:]\s*$", text[:start]))
+    # Drop words that cannot be (part of) a name from both ends: "Meet Aurora" -> "Aurora";
+    # a capital "The" inside a sentence belongs to the name ("for The Green Fork").
+    while words and _plain(words[0]) in _NOT_NAMES and not (
+            words[0] == "The" and not at_start and len(words) > 1):
         start += text[start:].index(words[0]) + len(words[0])
         start += len(text[start:]) - len(text[start:].lstrip())
         words = words[1:]
@@ -332,7 +335,7 @@ _NOT_PEOPLE = frozenset({"sneakers", "shoes", "bottles", "pans", "cookies", "pas
 
 _MONEY = r"(?:[$€£¥]\s?\d[\d,]*(?:\.\d\d)?|\d[\d,]*(?:\.\d\d)?\s?(?:dollars|euros|pounds|usd|eur|gbp))"
 _COUNT = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|thirty)"
-_PERIOD = r"(?:days?|nights?|weeks?|months?|years?|lessons?|classes?|sessions?|visits?|boxes?|" \
+_PERIOD = r"(?:days?|nights?|weeks?|months?|years?|lessons?|class(?:es)?|sessions?|visits?|box(?:es)?|" \
           r"orders?|rides?|deliveries|delivery|cups?|coffees?|drinks?|treatments?|consultations?)"
 _OFFER_PATTERNS = [
     # "first 3 months free", "your first box half price", "first lesson on us"

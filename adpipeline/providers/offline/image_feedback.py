@@ -45,7 +45,8 @@ def image_clause(clause: str, story: Story | None, changes: dict[str, Any],
         changes["brightness"] = changes.get("brightness", 0) - steps
         said.append("darken it" if steps == 1 else "darken it a lot")
         found = True
-    if re.search(r"\b(?:too (?:muted|dull|grey|gray|flat|desaturated|pale)|washed[- ]out|dull|flat colou?rs?|lifeless|more punch|punchier|pop|"
+    if re.search(r"\b(?:too (?:muted|dull|grey|gray|flat|desaturated|pale)|washed[- ]out|"
+                 r"dull|flat colou?rs?|lifeless|more punch|punchier|pop|"
                  r"more vivid|vivid|vibrant|more saturat\w*|saturate|more colou?rful|"
                  r"richer colou?rs?|boost the colou?rs?)\b", low):
         changes["saturation"] = changes.get("saturation", 0) + 1

@@ -195,7 +195,7 @@ _NEVER_FIX = frozenset({
     "thick", "title", "today", "total", "touch", "tough", "track", "train", "truck", "under",
     "until", "upper", "usual", "value", "visit", "watch", "wheel", "woman", "women", "worry",
     "worth", "young", "youth", "newer", "closed", "lately", "likes", "liked", "loved", "lover",
-    "means", "minute", "second", "seconds", "scenes", "makes", "funds", "hours", "later",
+    "means", "minute", "second", "seconds", "makes", "funds", "hours",
 })
 
 

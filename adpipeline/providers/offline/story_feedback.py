@@ -66,7 +66,6 @@ def story_clause(plan: StoryPlan, clause: str, quotes: list[str], story: Story |
     ``clause`` has its typos repaired; ``raw`` is the clause as typed, read by the rules
     that copy the person's words (names, calls to action, offers, audiences).
     """
-    low = clause.lower()
     found = False
     verbatim = (_correction, _scene_clause, _cta, _opening_line, _avoid, _offer, _audience)
     for reader in (_correction, _scene_clause, _cta, _opening_line, _avoid, _tone, _focus,
@@ -163,10 +162,10 @@ def _scene_clause(plan: StoryPlan, clause: str, low: str, quotes: list[str],
         target = number if number != LAST else (len(story.scenes) if story else LAST)
         targets = [target]
         if story is not None and 1 <= target <= len(story.scenes):
-            setting = story.scenes[target - 1].setting
-            if setting in match.group(0).lower():  # "the office scene": every office scene
-                targets = [s.index for s in story.scenes if s.setting == setting]
-                where = f"the {setting} scene{'s' if len(targets) > 1 else ''}"
+            place = story.scenes[target - 1].setting
+            if place in match.group(0).lower():  # "the office scene": every office scene
+                targets = [s.index for s in story.scenes if s.setting == place]
+                where = f"the {place} scene{'s' if len(targets) > 1 else ''}"
         plan.changes.setdefault("drop_scenes", []).extend(targets)
         plan.said.append(f"drop {where}")
         return True
@@ -183,9 +182,8 @@ def _scene_clause(plan: StoryPlan, clause: str, low: str, quotes: list[str],
         if setting and re.search(r"\b(?:on|in|at|to|into|move|set|by|near)\b", detail, re.I):
             plan.edit(number, "setting", setting)
             said.append(f"set it in the {setting}")
-        when = find_word(detail, TIMES_OF_DAY)
-        if re.search(r"\bnight\s?time\b", detail, re.I):
-            when = "night"
+        when = "night" if re.search(r"\bnight\s?time\b", detail, re.I) \
+            else find_word(detail, TIMES_OF_DAY)
         if when:
             plan.edit(number, "time_of_day", when)
             said.append(f"at {when}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 TONES: dict[str, tuple[str, ...]] = {
     "humorous": ("humorous", "humourous", "humour", "humor", "funny", "funnier", "comedic",
@@ -395,12 +395,12 @@ def find_family(text: str, *, head_last: bool = False) -> Family:
     return best
 
 
-@lru_cache(maxsize=None)
+@cache
 def _keyword(word: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z-]){re.escape(word)}(?:s|es)?(?![a-z-])")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _whole_word(word: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
 
