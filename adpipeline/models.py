@@ -168,6 +168,16 @@ class Story(_Model):
     variant: int = 0
     #: Changes a person asked for by scene number; kept by later regenerations.
     scene_edits: dict[int, dict[str, str]] = Field(default_factory=dict)
+    #: Words the person asked to keep out of the copy ("don't mention price").
+    avoid: list[str] = Field(default_factory=list)
+    #: What was understood from the brief, field by field ("Product": "Okra & Thyme"),
+    #: so a person can check it and correct a field in the chat.
+    understood: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def understood_summary(self) -> str:
+        """One line: "Product: Okra & Thyme · Audience: food lovers · Offer: none"."""
+        return " · ".join(f"{k}: {v}" for k, v in self.understood.items())
 
     @property
     def duration_s(self) -> float:

@@ -114,6 +114,9 @@ function render({ model, el }) {
         h("h2", { class: "adp-story-title", text: story.title }),
         h("p", { class: "adp-story-meta",
           text: `${story.framework} · ${story.tone} · ${seconds(story.duration_s)} · for ${story.audience}` }),
+        // What was read from the brief, so a wrong field can be corrected in the chat.
+        ...(story.understood ? [h("p", { class: "adp-story-understood",
+          text: `Understood from your brief: ${story.understood}. Correct any field in the chat ("the product is called …").` })] : []),
         h("p", { class: "adp-story-reason" }, [
           h("strong", { text: `Why ${story.framework}: ` }), story.framework_reason,
         ]),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -14,13 +13,10 @@ from ..errors import AdPipelineError, InvalidInput
 from ..models import Brief, Session, SessionSummary, check_session_id
 from ..providers import choose
 from ..providers.base import Progress
+from ..providers.offline.brief import brief_duration, platform_and_aspect
 from ..store import SessionStore, default_home
 from .generate import derive_seed
 from .pipeline import Pipeline
-
-_DURATION_IN_PROMPT = re.compile(r"\b(\d{1,3})\s*(?:-\s*)?(?:s|sec|secs|second|seconds)\b", re.I)
-_VERTICAL = re.compile(r"\b(9:16|vertical|portrait|tiktok|reels?|shorts|stories)\b", re.I)
-_SQUARE = re.compile(r"\b(1:1|square|instagram post)\b", re.I)
 
 _stores: dict[Path, SessionStore] = {}
 _stores_lock = threading.Lock()
@@ -132,16 +128,13 @@ def _run_one(job: dict[str, Any]) -> str:
 
 
 def _duration_from(prompt: str) -> int:
-    match = _DURATION_IN_PROMPT.search(prompt)
-    return int(match.group(1)) if match else 30
+    """The length the prompt states ("two-minute", "45 s", "a minute"), else 30 s."""
+    return brief_duration(prompt) or 30
 
 
 def _aspect_from(prompt: str) -> str:
-    if _VERTICAL.search(prompt):
-        return "9:16"
-    if _SQUARE.search(prompt):
-        return "1:1"
-    return "16:9"
+    """The shape the prompt states or its platform implies ("square", "TikTok"), else 16:9."""
+    return platform_and_aspect(prompt)[1] or "16:9"
 
 
 def _progress(progress: bool | Progress | None) -> Progress | None:

@@ -205,7 +205,7 @@ def draw_images(
             for key, value in f.changes.items():
                 if key == "item":
                     continue
-                if key in ("brightness", "warmth", "contrast"):
+                if key in ("brightness", "warmth", "contrast", "saturation"):
                     adjustments[key] = adjustments.get(key, 0) + value
                 else:
                     adjustments[key] = value

@@ -123,6 +123,9 @@ class Stage:
             if changes:
                 state = s.stages[self.name]
                 state.pending = [*state.pending, Feedback(text=text, item=target, changes=changes)]
+                if self.name == "story" and changes.get("aspect") in ("16:9", "9:16", "1:1"):
+                    # "it's for TikTok": the frame shape is the brief's, so change it there.
+                    s.brief = s.brief.model_copy(update={"aspect": changes["aspect"]})
             s.ledger = s.ledger + gateway.ledger
 
         self.pipeline.update(change)

@@ -79,6 +79,7 @@ def story(value: Story | None) -> dict[str, Any]:
         "framework_reason": value.framework_reason,
         "tone": value.tone,
         "audience": value.audience,
+        "understood": value.understood_summary,
         "duration_s": round(value.duration_s, 2),
         "voiceover": value.voiceover,
         "cta": value.cta,

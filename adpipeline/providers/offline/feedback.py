@@ -1,44 +1,65 @@
 """The offline feedback interpreter: a chat message in, concrete changes and a plan out.
 
 Rule-based on purpose: every rule names the change it makes, so the reply can say
-exactly what will happen, and a message no rule understands is answered with what
-the interpreter *can* do instead of being dropped.
+exactly what will happen. A message is cut into clauses (quoted text kept whole and
+verbatim, typos repaired first); each clause becomes zero or more changes, and each
+clause no rule understands is named in the reply with what the interpreter can do
+instead, so no part of a message is dropped silently.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from ...models import StageName, Story
 from ..base import FeedbackPlan
-from .vocabulary import COLORS, FOCUSES, TIMES_OF_DAY, TONES, find_setting, find_word
-
-_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-            "eight": 8, "nine": 9, "ten": 10, "first": 1, "second": 2, "third": 3,
-            "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "last": -1}
-_NUM = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)"
-_ORD = r"(\d{1,2}|first|second|third|fourth|fifth|sixth|seventh|eighth|last)"
+from .brief import known_family_words
+from .image_feedback import image_clause, named_item
+from .language import correct_typos, extract_quotes, restore_quotes, split_clauses
+from .story_feedback import FRAMEWORK_NAMES, StoryPlan, story_clause
+from .vocabulary import FOCUSES, SETTINGS, TONES
 
 _REGENERATE = re.compile(
-    r"\b(regenerate|try again|redo|re-do|another (?:version|take|variant)|new version|"
-    r"start over|give me another)\b", re.I)
+    r"\b(regenerate|try again|redo|re-do|another (?:version|take|variant|one|option|draft|go)|"
+    r"new (?:version|take|draft)|start over|give me (?:another|something else|a different)|"
+    r"something (?:else|different)|different (?:version|take|one)|shuffle|reroll|re-roll|"
+    r"one more (?:try|time|go)|again)\b", re.I)
 _APPROVE = re.compile(
-    r"\b(approve[ds]?|looks (?:good|great|perfect)|ship it|lgtm|that'?s perfect|"
-    r"good to go|go ahead)\b", re.I)
-_NEGATED_APPROVE = re.compile(r"\b(don'?t|do not|not|never)\s+(?:\w+\s+)?approve", re.I)
+    r"\b(approved?|approving|looks (?:good|great|perfect|fine|amazing)|ship it|lgtm|"
+    r"that'?s (?:perfect|it|the one|great|good|good enough)|perfect|love (?:it|this)|"
+    r"(?:let'?s |we'?ll |i'?ll )?go with (?:this|that|it)(?: one)?|good to go|go ahead|"
+    r"move on|next (?:stage|step)|sounds good|we'?re good|all good|sign(?:ed)? off|"
+    r"happy with (?:it|this|that)|nailed it|works for me|(?:this|that) works|keep it|"
+    r"yes|yep|yeah|done|ready|great job|well done)\b", re.I)
+_NEGATED_APPROVE = re.compile(
+    r"\b(?:don'?t|do not|not|never|isn'?t|almost|nearly|not quite|before you)\s+(?:\w+\s+){0,2}"
+    r"(?:approve|ready|perfect|good|there|done|it|yet)\b|\bnot yet\b|\bwait\b", re.I)
+_FILLER = re.compile(
+    r"^(?:please|pls|thanks|thank you|thx|cheers|hey|hi|hello|ok(?:ay)?|cool|nice|great|good|"
+    r"hmm+|so|well|i think|maybe|perhaps|overall|also|and|but|now|then|otherwise(?: it'?s)? "
+    r"(?:fine|good|great)|keep (?:the rest|everything else)(?: the same| as is)?|"
+    r"the rest is (?:fine|good|great|perfect)|everything else is (?:fine|good|great)|"
+    r"i (?:like|love) (?:it|the rest|the idea|the \w+)|nice work|good start|not bad|"
+    r"almost there|close|getting there|one thing|a few things|couple of things|"
+    r"quick note|just one thing|few notes|some notes)[\s!.]*$", re.I)
 
 _STORY_HELP = (
     "For the story I can change the tone (humorous, emotional, luxurious, energetic, calm, "
     "serious), the focus (benefits, features, price or offer, sustainability, social proof), "
-    "the length ('make it 15 seconds') and pacing, the number of scenes, one scene ('scene 2 "
-    "on a beach at sunset'), the call to action, the offer, the audience or the framework "
-    "(AIDA, PAS, BAB, FAB, problem-solution, testimonial)."
+    "the length ('make it 15 seconds', 'halve it') and pacing, the number of scenes ('add one "
+    "more scene'), one scene ('scene 2 on a beach at sunset', 'the last scene's voiceover "
+    "should say \u201c...\u201d'), the call to action, the offer, the audience, words to keep "
+    "out ('don't mention price'), the framework (AIDA, PAS, BAB, FAB, problem-solution, "
+    "testimonial), or what I read from the brief ('the product is called ...')."
 )
 _IMAGE_HELP = (
-    "For images I can make one brighter or darker, warmer or cooler, add more or less "
-    "contrast, shift it toward a colour ('more blue'), move it to another setting ('on a "
-    "beach'), or frame it closer or wider; name the item ('frame 2') to change just one."
+    "For images I can make one brighter or darker, warmer or cooler, richer or more muted, "
+    "add or soften contrast, relight it for morning, sunset or night, shift the background "
+    "toward a colour, recolour the product or the character's outfit, move it to another "
+    "setting, or frame it closer or wider; name the item ('frame 2', 'the last frame') to "
+    "change just one."
 )
 _VIDEO_HELP = (
     "For the video I can make the transitions longer or shorter, or switch them off, and "
@@ -46,36 +67,83 @@ _VIDEO_HELP = (
 )
 
 
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[str, ...]:
+    """Words worth repairing a typo toward: every word a rule acts on."""
+    words: set[str] = set()
+    for table in (TONES, FOCUSES):
+        for values in table.values():
+            for phrase in values:
+                words.update(phrase.split())
+    words.update(w for name in FRAMEWORK_NAMES for w in name.split())
+    words.update(w for s in SETTINGS for w in s.split())
+    words.update(w for k in known_family_words() for w in k.split())
+    words.update(("voiceover", "scene", "scenes", "shorter", "longer", "seconds", "minute",
+                  "minutes", "brighter", "darker", "contrast", "saturation", "nighttime",
+                  "sunset", "morning", "outfit", "jacket", "shirt", "character", "product",
+                  "opening", "regenerate", "approve", "mention", "audience", "highlight",
+                  "emphasize", "emphasise", "sustainability", "testimonial", "washed",
+                  "background", "closer", "zoom", "darken", "brighten", "lighten", "warmer", "punch",
+                  "vivid", "muted", "called", "named", "structure", "format",
+                  "cooler", "vibrant", "professional", "humorous", "premium", "discount"))
+    return tuple(sorted(words))
+
+
 def interpret(stage: StageName, text: str, item: int | None, story: Story | None) -> FeedbackPlan:
-    """Turn one chat message into changes, an optional action and a one- or two-sentence reply.
+    """Turn one chat message into changes, an optional action and a reply that says what
+    will change and which parts could not be mapped.
 
     ``item`` is the 0-based item the message is about, if the caller knows it; a message
-    that names one ("frame 2") sets it.
+    that names one ("frame 2", "the last frame") sets it.
     """
     message = " ".join(text.split())
+    masked, quotes = extract_quotes(message)
+    # Typos are repaired for reading; the reply quotes the person's own words.
+    raw_clauses = split_clauses(masked)
+    clauses = [correct_typos(c, _vocabulary()) for c in raw_clauses]
+    masked = correct_typos(masked, _vocabulary())
+    changes: dict[str, Any] = {}
+    said: list[str] = []
+    unmapped: list[str] = []
     if stage == "story":
-        changes, said = _story_changes(message, story)
+        plan = StoryPlan()
+        for raw, clause in zip(raw_clauses, clauses, strict=True):
+            if not story_clause(plan, clause, quotes, story, masked, raw) and not _is_meta(clause):
+                plan.unmapped.append(restore_quotes(raw, quotes))
+        changes, said, unmapped = plan.changes, plan.said, plan.unmapped
         help_text = _STORY_HELP
     elif stage == "video":
-        changes, said = _video_changes(message)
+        changes, said = _video_changes(masked)
         help_text = _VIDEO_HELP
     else:
-        changes, said, named_item = _image_changes(message)
-        if named_item is not None:
-            item = named_item
+        for raw, clause in zip(raw_clauses, clauses, strict=True):
+            if not image_clause(clause, story, changes, said) and not _is_meta(clause) and \
+                    named_item(clause, story, stage) is None:
+                unmapped.append(restore_quotes(raw, quotes))
+        found = named_item(masked, story, stage)
+        if found is not None:
+            item = found
         if item is not None and changes:
             changes["item"] = item
+            which = "the last item" if item == -1 else f"item {item + 1}"
+            if said:
+                said[-1] = f"{said[-1]} on {which}"
         help_text = _IMAGE_HELP
-    wants_regenerate = bool(_REGENERATE.search(message))
+    wants_regenerate = bool(_REGENERATE.search(masked)) and not re.search(
+        r"\bone more scene|\badd another\b|\banother scene\b", masked, re.I)
     wants_approve = (
-        bool(_APPROVE.search(message)) and not _NEGATED_APPROVE.search(message) and not changes
+        bool(_APPROVE.search(masked)) and not _NEGATED_APPROVE.search(masked) and not changes
+        and not unmapped
     )
+    said = list(dict.fromkeys(said))
     if changes:
-        plan = _join(said)
+        plan_text = _join(said) if said else "apply your changes"
+        missed = _missed(unmapped, help_text)
         if wants_regenerate:
-            reply = f"Regenerating to {plan}."
+            reply = f"Regenerating to {plan_text}.{missed}"
         else:
-            reply = f"Plan: {plan}. Press Regenerate (or say 'regenerate') to apply it."
+            reply = (f"Plan: {plan_text}.{missed} Press Regenerate (or say 'regenerate') to "
+                     "apply it.")
         return FeedbackPlan(reply=reply, changes=changes,
                             action="regenerate" if wants_regenerate else None)
     if wants_approve:
@@ -90,165 +158,17 @@ def interpret(stage: StageName, text: str, item: int | None, story: Story | None
     )
 
 
-def _story_changes(message: str, story: Story | None) -> tuple[dict[str, Any], list[str]]:
-    changes: dict[str, Any] = {}
-    said: list[str] = []
-    lowered = message.lower()
-    scene_edits, scene_said, rest = _scene_edits(message)
-    if scene_edits:
-        changes["scene_edits"] = scene_edits
-        said += scene_said
-    tone = find_word(rest, TONES)
-    if tone:
-        changes["tone"] = tone
-        said.append(f"switch the tone to {tone}")
-    focus = _focus(rest)
-    if focus:
-        changes["focus"] = focus
-        said.append(f"focus on {'price and the offer' if focus == 'price' else focus}")
-    duration = re.search(rf"\b{_NUM}[- ]?(?:s|sec|secs|seconds?)\b", lowered)
-    if duration and not scene_edits:
-        seconds = _number(duration.group(1))
-        if 5 <= seconds <= 180:
-            changes["duration_s"] = seconds
-            said.append(f"make it {seconds} seconds long")
-    elif story is not None and re.search(r"\b(shorter|cut it down|trim it)\b", lowered):
-        changes["duration_s"] = max(5, round(story.duration_s * 0.67))
-        said.append(f"cut it to {changes['duration_s']} seconds")
-    elif story is not None and re.search(r"\b(longer|extend it)\b", lowered):
-        changes["duration_s"] = min(180, round(story.duration_s * 1.5))
-        said.append(f"extend it to {changes['duration_s']} seconds")
-    if re.search(r"\b(faster|quicker|snappier|fast)[- ]?(pace|pacing|paced|cuts?)\b|\bspeed it up\b",
-                 lowered):
-        changes["pacing"] = "fast"
-        said.append("quicken the pace with more, shorter scenes")
-    elif re.search(r"\b(slower|slow)[- ]?(pace|pacing|paced|down)\b|\bless rushed\b", lowered):
-        changes["pacing"] = "slow"
-        said.append("slow the pace with fewer, longer scenes")
-    count = re.search(rf"\b{_NUM} scenes\b", lowered)
-    if count:
-        changes["scenes"] = _number(count.group(1))
-        said.append(f"use {changes['scenes']} scenes")
-    elif re.search(r"\b(fewer|less) scenes\b", lowered):
-        changes["scenes_delta"] = -1
-        said.append("drop a scene")
-    elif re.search(r"\bmore scenes\b|\badd (?:a|another) scene\b", lowered):
-        changes["scenes_delta"] = 1
-        said.append("add a scene")
-    cta = re.search(
-        r"\b(?:call to action|cta)\b(?:\s+(?:to|should be|be|is|say|saying|reads?))?\s*[:=]?\s*"
-        r"[\"'\u201c\u2018]?([^\"'\u201d\u2019]{3,80}?)[\"'\u201d\u2019]?\s*[.!]?$",
-        message, re.I)
-    if cta:
-        changes["cta"] = cta.group(1).strip()
-        said.append(f"end with \u201c{changes['cta']}\u201d")
-    offer = re.search(
-        r"\b(\d{1,2}\s?% off|free shipping|buy one,? get one(?: free)?|[$€£]\d+(?:\.\d\d)? off|"
-        r"free trial|half price)\b", message, re.I)
-    if offer and "cta" not in changes:
-        changes["offer"] = offer.group(1)
-        said.append(f"feature the offer \u201c{changes['offer']}\u201d")
-    elif re.search(r"\b(no|remove the|drop the|without the) (offer|discount)\b", lowered):
-        changes["offer"] = None
-        said.append("drop the offer")
-    audience = re.search(
-        r"\b(?:target(?:ing)?|aimed? at|audience(?: is| should be| to be)?|speak to|for)\s+"
-        r"((?:busy |young |new |older |working |first-time |college )?"
-        r"[a-z]+(?:s|ers|ren|ple))\b", lowered)
-    if audience and re.search(r"\b(target|audience|aim|speak to|for (?:busy|young|new))", lowered):
-        changes["audience"] = audience.group(1)
-        said.append(f"speak to {changes['audience']}")
-    framework = re.search(r"\b(aida|pas|bab|fab|problem[- ]solution|testimonial)\b", lowered)
-    if framework and re.search(r"\b(framework|structure|use|switch|try|style|format)\b", lowered):
-        name = framework.group(1)
-        name = "problem-solution" if name.startswith("problem") else (
-            "testimonial" if name == "testimonial" else name.upper())
-        changes["framework"] = name
-        said.append(f"restructure it as {name}")
-    color = re.search(rf"\b({'|'.join(COLORS)})\s+(?:bottle|product|colou?r|one|version)\b", lowered)
-    if color:
-        changes["product_color"] = color.group(1)
-        said.append(f"make the product {color.group(1)}")
-    return changes, said
+def _is_meta(clause: str) -> bool:
+    """A clause that asks for nothing to change: politeness, approval, "regenerate"."""
+    return bool(_FILLER.match(clause) or _REGENERATE.fullmatch(clause.strip(" .!"))
+                or (_APPROVE.search(clause) and len(clause.split()) <= 6))
 
 
-def _scene_edits(message: str) -> tuple[dict[str, dict[str, str]], list[str], str]:
-    """Changes to one named scene ("scene 2 on a beach at sunset"); returns the rest."""
-    match = re.search(rf"\b(?:in |make |set )?(?:the )?(?:scene|shot) {_ORD}\b[:,]?\s*(.*)$",
-                      message, re.I)
-    if not match:
-        match = re.search(rf"\b(?:the )?{_ORD} (?:scene|shot)\b[:,]?\s*(.*)$", message, re.I)
-    if not match:
-        return {}, [], message
-    number = _number(match.group(1))
-    detail = match.group(2)
-    edit: dict[str, str] = {}
-    setting = find_setting(detail)
-    if setting:
-        edit["setting"] = setting
-    when = find_word(detail, TIMES_OF_DAY)
-    if when:
-        edit["time_of_day"] = when
-    text = re.search(r"(?:text|caption|title)\s*(?:to|:|=|says?|should say)?\s*[\"'\u201c]([^\"'\u201d]+)",
-                     detail, re.I)
-    if text:
-        edit["on_screen_text"] = text.group(1).strip()
-    action = re.search(r"(?:show|showing|where|with)\s+(.{4,120}?)[.!]?$", detail, re.I)
-    if action and not setting and not text:
-        edit["action"] = action.group(1)
-    if not edit:
-        return {}, [], message
-    key = "last" if number == -1 else str(number)
-    parts = [f"{k.replace('_', ' ')} {v}" for k, v in edit.items()]
-    where = "the last scene" if number == -1 else f"scene {number}"
-    return {key: edit}, [f"change {where}: {', '.join(parts)}"], message[: match.start()]
-
-
-def _image_changes(message: str) -> tuple[dict[str, Any], list[str], int | None]:
-    lowered = message.lower()
-    changes: dict[str, Any] = {}
-    said: list[str] = []
-    item = None
-    named = re.search(rf"\b(?:frame|image|picture|item|shot|sheet|scene) {_ORD}\b", lowered)
-    if named:
-        number = _number(named.group(1))
-        item = number - 1 if number > 0 else -1
-    if re.search(r"\b(brighter|lighter|more light|sunnier|less dark|brighten)\b", lowered):
-        changes["brightness"] = 1
-        said.append("brighten it")
-    elif re.search(r"\b(darker|moodier|dimmer|less bright|darken)\b", lowered):
-        changes["brightness"] = -1
-        said.append("darken it")
-    if re.search(r"\b(warmer|warm up|cozier|cosier)\b", lowered):
-        changes["warmth"] = 1
-        said.append("warm the colours")
-    elif re.search(r"\b(cooler|colder|cool it down|icier)\b", lowered):
-        changes["warmth"] = -1
-        said.append("cool the colours")
-    if re.search(r"\b(more contrast|punchier|higher contrast|more pop|crisper)\b", lowered):
-        changes["contrast"] = 1
-        said.append("add contrast")
-    elif re.search(r"\b(less contrast|softer|flatter|lower contrast)\b", lowered):
-        changes["contrast"] = -1
-        said.append("soften the contrast")
-    color = re.search(rf"\b({'|'.join(COLORS)})\b", lowered)
-    if color:
-        changes["color"] = color.group(1)
-        said.append(f"shift it toward {color.group(1)}")
-    setting = find_setting(lowered)
-    if setting and re.search(r"\b(on|in|at|to|into|move|set)\b", lowered):
-        changes["setting"] = setting
-        said.append(f"move it to the {setting}")
-    if re.search(r"\b(closer|close-up|close up|zoom in|tighter)\b", lowered):
-        changes["framing"] = "close-up"
-        said.append("frame it closer")
-    elif re.search(r"\b(wider|wide shot|zoom out|pull back|further away)\b", lowered):
-        changes["framing"] = "wide"
-        said.append("frame it wider")
-    if item is not None and said:
-        which = "the last item" if item == -1 else f"item {item + 1}"
-        said[0] = f"{said[0]} on {which}"
-    return changes, said, item
+def _missed(unmapped: list[str], help_text: str) -> str:
+    if not unmapped:
+        return ""
+    parts = ", ".join(f"\u201c{u}\u201d" for u in unmapped)
+    return f" I could not map {parts}, so that part is left as it is. {help_text}"
 
 
 def _video_changes(message: str) -> tuple[dict[str, Any], list[str]]:
@@ -261,20 +181,6 @@ def _video_changes(message: str) -> tuple[dict[str, Any], list[str]]:
     if re.search(r"\b(shorter|quicker|faster)\s+(transitions?|fades?|crossfades?)\b", lowered):
         return {"transition_s": 0.25}, ["use quick quarter-second crossfades"]
     return {}, []
-
-
-def _focus(text: str) -> str | None:
-    lowered = text.lower()
-    if not re.search(r"\b(focus|emphasi[sz]e|highlight|about|more on|talk about|lead with|push)\b",
-                     lowered):
-        # Without a word that asks for focus, only unambiguous focus words count.
-        table = {k: v for k, v in FOCUSES.items() if k in ("sustainability", "social proof")}
-        return find_word(lowered, table)
-    return find_word(lowered, FOCUSES)
-
-
-def _number(word: str) -> int:
-    return int(word) if word.isdigit() else _NUMBERS[word.lower()]
 
 
 def _join(parts: list[str]) -> str:

@@ -15,20 +15,20 @@ without feedback keeps the knobs and draws a new variant.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ...models import Brief, Feedback, Scene, Story
+from .brief import parse_brief
 from .vocabulary import (
     CHARACTER_NAMES,
     COLORS,
+    GENERIC,
     PALETTES,
-    SETTINGS,
-    TONES,
     Family,
     find_family,
-    find_word,
 )
 
 MIN_SCENES, MAX_SCENES = 3, 8
@@ -65,40 +65,56 @@ _FRAMEWORK_WHY = {
     "testimonial": "it leans on what people say, so a real-feeling customer tells the story",
 }
 
+# Voiceover lines per beat, best first. Every line is written for any product family:
+# the family supplies {point}, {problem}, {feature} and {quote}.
 _ROLE_LINES: dict[str, tuple[str, ...]] = {
-    "attention": ("Meet {P}.", "Say hello to {P}.", "This is {P}, and it changes your day."),
+    "attention": ("Meet {P}.", "Say hello to {P}.", "This is {P}.", "Introducing {P}.",
+                  "Here's {P}."),
     "interest": ("{P} gives you {point}.", "With {P}, you get {point}.",
-                 "Here's the thing: {point}."),
-    "desire": ("Imagine {point}, every single day.", "{Point}. That's the {P} difference.",
-               "Picture it: {point}."),
+                 "Here's the thing: {point}.", "You get {point}.", "Expect {point}."),
+    "desire": ("Imagine {point}, every single day.", "Picture it: {point}.",
+               "{Point}. That's the {P} difference.", "All of it: {point}."),
     "problem": ("Ever notice how {problem}?", "Let's be honest: {problem}.",
-                "Every {audience_one} knows it: {problem}."),
+                "{Audience} know it: {problem}.", "Sound familiar? {Problem}."),
     "agitate": ("And it only gets worse when you're busy.",
                 "Every day it costs you time and patience.",
-                "You've tried everything, and nothing sticks."),
-    "solution": ("{P} fixes that with {point}.", "That's why we made {P}: {point}.",
-                 "Enter {P}: {point}."),
-    "before": ("Before {P}, {problem}.", "Life before {P}? {Problem}."),
-    "after": ("After {P}: {point}.", "Now? {Point}."),
-    "bridge": ("The difference is a {category} designed around you.",
-               "{P} is how you get there."),
-    "feature": ("{P} has {feature}.", "Built in: {feature}."),
-    "advantage": ("Which means {point}.", "So you get {point}."),
-    "benefit": ("For you, that's {point}.", "The result: {point}."),
-    "proof": ("{Audience} already trust {P}, rated 4.8 out of 5.",
-              "Thousands of {audience} made the switch to {P}."),
-    "hook": ("Don't take our word for it.", "Here's what {audience} are saying."),
-    "testimonial": ("\"I didn't expect a {category} to change my day,\" says {char}.",
-                    "\"Honestly? I'm never going back,\" says {char}."),
-    "result": ("Now it's {point}, every day.", "{Point}. Every single day."),
+                "You've tried everything, and nothing sticks.", "It shouldn't be this hard."),
+    "solution": ("{P} fixes that with {point}.", "That's why there's {P}: {point}.",
+                 "Enter {P}: {point}.", "{P} changes that."),
+    "before": ("Before {P}, {problem}.", "Life before {P}? {Problem}.", "It used to be hard."),
+    "after": ("After {P}: {point}.", "Now? {Point}.", "Now it's {point}."),
+    "bridge": ("{P} is how you get there.", "The difference? {P}.",
+               "One change made it happen: {P}."),
+    "feature": ("{P} has {feature}.", "What you get: {feature}.", "Look closer: {feature}."),
+    "advantage": ("Which means {point}.", "So you get {point}.", "That adds up to {point}."),
+    "benefit": ("For you, that's {point}.", "The result: {point}.", "What it means: {point}."),
+    "proof": ("{Audience} already trust {P}.", "Thousands made the switch to {P}.",
+              "Rated 4.8 out of 5 by the people who use it."),
+    "hook": ("Don't take our word for it.", "Here's what people are saying.",
+             "Hear it from someone who knows."),
+    "testimonial": ("\"{quote}\" says {char}.", "\"Honestly? I'm never going back,\" says {char}.",
+                    "\"I'd tell anyone to try {P},\" says {char}."),
+    "result": ("Now it's {point}, every day.", "{Point}. Every single day.",
+               "And the best part: {point}."),
 }
-_ROLE_TEXT: dict[str, str] = {
-    "attention": "Meet {P}", "interest": "{point_short}", "desire": "{point_short}",
-    "problem": "Sound familiar?", "agitate": "Every. Single. Day.", "solution": "{P} fixes it",
-    "before": "Before", "after": "After {P}", "bridge": "{P} makes the switch",
-    "feature": "{feature_short}", "advantage": "{point_short}", "benefit": "{point_short}",
-    "proof": "★★★★★ 4.8/5", "hook": "Real people. Real results.", "testimonial": "— {char}",
-    "result": "{point_short}",
+# On-screen text per beat, best first; "{point_short}" and friends vary per scene.
+_ROLE_TEXT: dict[str, tuple[str, ...]] = {
+    "attention": ("Meet {P}", "{P}", "This is {P}"),
+    "interest": ("{point_short}", "{feature_short}"),
+    "desire": ("{point_short}", "Every single day"),
+    "problem": ("Sound familiar?", "We've all been there", "There's a better way"),
+    "agitate": ("Every. Single. Day.", "Enough is enough", "Time for a change"),
+    "solution": ("{P} fixes it", "Enter {P}", "The {P} way"),
+    "before": ("Before", "Before {P}", "The old way"),
+    "after": ("After {P}", "After", "The new way"),
+    "bridge": ("{P} makes the switch", "Make the switch", "The difference: {P}"),
+    "feature": ("{feature_short}", "Built in"),
+    "advantage": ("{point_short}", "{feature_short}"),
+    "benefit": ("{point_short}", "Made for you"),
+    "proof": ("★★★★★ 4.8/5", "Trusted by thousands", "Loved by real people"),
+    "hook": ("Real people. Real results.", "In their words", "Real stories"),
+    "testimonial": ("— {char}", "{char}'s story", "Real {audience_one} story"),
+    "result": ("{point_short}", "Every single day"),
 }
 _ROLE_ACTION: dict[str, str] = {
     "attention": "{char} {activity}; {P} catches the light",
@@ -151,7 +167,7 @@ _ACTIVITY: dict[str, str] = {
     "garden": "waters the plants", "stadium": "sprints the last lap",
 }
 _TONE_OPENER: dict[str, str] = {
-    "humorous": "Your old {category} just filed for early retirement.",
+    "humorous": "Plot twist: this one's actually fun.",
     "emotional": "Some moments deserve more than good enough.",
     "luxurious": "Crafted for those who notice every detail.",
     "energetic": "Ready? Let's go!",
@@ -173,12 +189,18 @@ _TAGLINES: dict[str, str] = {
 _PAYOFF = {"AIDA": "desire", "PAS": "solution", "BAB": "after", "FAB": "benefit",
            "problem-solution": "solution", "testimonial": "testimonial"}
 _TIMES = ("day", "morning", "sunset", "day", "night")
-_WORDS = {"three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+#: The most a narrator says per second; briefs and tests hold the story to it.
+MAX_WORDS_PER_SECOND = 3.0
+_PRICE_WORDS = ("price", "prices", "pricing", "cost", "offer", "discount", "deal", "sale", "money",
+                "cheap", "affordable", "savings")
+_PRICE_POINTS = ("more for less", "great value, every day", "quality that doesn't cost the earth",
+                 "a price that makes sense")
+_GREEN_POINTS = ("less waste, every day", "better for the planet", "a lighter footprint")
 
 
 @dataclass(frozen=True)
 class BriefFacts:
-    """What the engine read from the brief."""
+    """What the engine read from the brief (see :mod:`.brief`), with defaults filled in."""
 
     product: str
     category: str
@@ -189,6 +211,11 @@ class BriefFacts:
     tone: str
     framework: str
     framework_reason: str
+    cta: str | None = None
+    duration_s: int | None = None
+    platform: str | None = None
+    aspect: str | None = None
+    avoid: tuple[str, ...] = ()
 
 
 @dataclass
@@ -208,48 +235,75 @@ class Knobs:
     variant: int
     scene_edits: dict[int, dict[str, str]] = field(default_factory=dict)
     kept_settings: list[tuple[str, str]] = field(default_factory=list)
+    product: str = ""
+    category: str = ""
+    avoid: list[str] = field(default_factory=list)
+    platform: str | None = None
 
 
 def read_brief(brief: Brief) -> BriefFacts:
-    """Pull product, category, audience, offer, colour, tone and framework from a brief."""
+    """Pull product, category, audience, offer, call to action, colour, tone, platform,
+    duration and framework from a brief; fields given on ``brief`` win."""
     text = brief.prompt
-    product, category = _product_and_category(text)
-    product = brief.product or brief.brand or product
-    family = find_family(f"{category} {text}")
+    parsed = parse_brief(text)
+    product = brief.product or brief.brand or parsed.product
+    category = parsed.category or ""
+    family = parsed.family
     if not category:
         category = family.keywords[0] if family.keywords else "product"
+    if not product:
+        product = f"our {category}" if category != "product" else "our product"
     framework, why = _choose_framework(text)
     return BriefFacts(
         product=product,
         category=category,
         family=family,
-        audience=brief.audience or _audience(text) or f"{family.person}s",
-        offer=brief.offer or _offer(text),
+        audience=brief.audience or parsed.audience or f"{family.person}s",
+        offer=brief.offer or parsed.offer,
         color=_color(text, product),
-        tone=find_word(text, TONES) or "friendly",
+        tone=parsed.tone or "friendly",
         framework=framework,
         framework_reason=why,
+        cta=parsed.cta,
+        duration_s=parsed.duration_s,
+        platform=parsed.platform,
+        aspect=parsed.aspect,
+        avoid=parsed.avoid,
     )
 
 
 def default_knobs(brief: Brief, facts: BriefFacts, seed: int) -> Knobs:
     focus = "price" if facts.offer else "benefits"
-    return Knobs(
+    duration = brief.duration_s
+    # Brief.duration_s is 30 unless someone set it; a length stated in the prompt
+    # ("two-minute brand film") is what the person asked for.
+    if facts.duration_s and brief.duration_s == 30:
+        duration = facts.duration_s
+    knobs = Knobs(
         framework=facts.framework,
         framework_reason=facts.framework_reason,
         tone=facts.tone,
         focus=focus,
         audience=facts.audience,
         offer=facts.offer,
-        cta=None,
-        scenes=scene_count_for(brief.duration_s),
-        duration_s=brief.duration_s,
+        cta=facts.cta,
+        scenes=scene_count_for(duration),
+        duration_s=duration,
         product_color=facts.color,
         variant=seed % 997,
+        product=facts.product,
+        category=facts.category,
+        avoid=list(facts.avoid),
+        platform=facts.platform,
     )
+    if any(word in _PRICE_WORDS for word in knobs.avoid):
+        knobs.focus, knobs.offer = "benefits", None
+    return knobs
 
 
-def knobs_from_story(story: Story) -> Knobs:
+def knobs_from_story(story: Story, facts: BriefFacts) -> Knobs:
+    family = _family_for(story.category, facts)
+    default = _default_cta(story.product, story.offer, story.focus, family)
     return Knobs(
         framework=story.framework,
         framework_reason=story.framework_reason,
@@ -258,21 +312,31 @@ def knobs_from_story(story: Story) -> Knobs:
         audience=story.audience,
         offer=story.offer,
         # Keep a call to action only if a person chose it; a default one follows the offer.
-        cta=None if story.cta == _default_cta(story.product, story.offer, story.focus)
-        else story.cta,
+        cta=None if story.cta == default else story.cta,
         scenes=len(story.scenes),
         duration_s=round(story.duration_s),
         product_color=story.product_color,
         variant=story.variant,
         scene_edits={int(k): dict(v) for k, v in story.scene_edits.items()},
         kept_settings=[(s.setting, s.time_of_day) for s in story.scenes],
+        product=story.product,
+        category=story.category,
+        avoid=list(story.avoid),
+        platform=story.understood.get("Platform", facts.platform),
     )
 
 
 def apply_changes(knobs: Knobs, changes: dict[str, Any]) -> Knobs:
     """Turn the knobs a feedback plan names; unknown keys are ignored on purpose
     (plans from a newer interpreter must not break an older engine)."""
-    k = replace(knobs, scene_edits=dict(knobs.scene_edits))
+    k = replace(knobs, scene_edits=dict(knobs.scene_edits), avoid=list(knobs.avoid),
+                kept_settings=list(knobs.kept_settings))
+    if "product" in changes and str(changes["product"]).strip():
+        k.product = str(changes["product"]).strip()
+    if "category" in changes and str(changes["category"]).strip():
+        k.category = str(changes["category"]).strip()
+    if "platform" in changes:
+        k.platform = changes["platform"]
     if "tone" in changes:
         k.tone = changes["tone"]
     if "focus" in changes:
@@ -284,15 +348,27 @@ def apply_changes(knobs: Knobs, changes: dict[str, Any]) -> Knobs:
         k.audience = changes["audience"]
     if "offer" in changes:
         k.offer = changes["offer"]
-        if k.cta is not None and changes["offer"] is None:
-            k.cta = None
+        if k.offer is None and k.focus == "price":
+            k.focus = "benefits"
     if "cta" in changes:
         k.cta = changes["cta"]
+    for word in changes.get("avoid", []):
+        if word not in k.avoid:
+            k.avoid.append(word)
+    for word in changes.get("allow", []):
+        k.avoid = [w for w in k.avoid if w != word]
+    if any(word in _PRICE_WORDS for word in k.avoid):
+        k.offer = None
+        if k.focus == "price":
+            k.focus = "benefits"
     if "product_color" in changes:
         k.product_color = changes["product_color"]
     if "duration_s" in changes:
-        k.duration_s = int(changes["duration_s"])
-        k.scenes = _clamp_scenes(k.scenes, k.duration_s)
+        k.duration_s = max(5, min(180, int(changes["duration_s"])))
+        k.scenes = _clamp_scenes(scene_count_for(k.duration_s), k.duration_s) \
+            if "scenes" not in changes and "scenes_delta" not in changes else k.scenes
+    if "drop_scenes" in changes:
+        _drop_scenes(k, [int(n) for n in changes["drop_scenes"]])
     if "pacing" in changes:
         step = 2 if changes["pacing"] == "fast" else -1
         k.scenes = _clamp_scenes(k.scenes + step, k.duration_s)
@@ -300,11 +376,29 @@ def apply_changes(knobs: Knobs, changes: dict[str, Any]) -> Knobs:
         k.scenes = _clamp_scenes(int(changes["scenes"]), k.duration_s)
     if "scenes_delta" in changes:
         k.scenes = _clamp_scenes(k.scenes + int(changes["scenes_delta"]), k.duration_s)
+    k.scenes = _clamp_scenes(k.scenes, k.duration_s)
     for number, edit in changes.get("scene_edits", {}).items():
         index = k.scenes if str(number) == "last" else int(number)
         if 1 <= index <= k.scenes:
             k.scene_edits[index] = {**k.scene_edits.get(index, {}), **edit}
     return k
+
+
+def _drop_scenes(k: Knobs, numbers: list[int]) -> None:
+    """Remove scenes by number (1-based), keeping the others' settings and edits."""
+    gone = {n for n in numbers if 1 <= n <= len(k.kept_settings or range(k.scenes))}
+    gone = set(sorted(gone)[: max(0, k.scenes - MIN_SCENES)])
+    if not gone:
+        return
+    if k.kept_settings:
+        k.kept_settings = [s for i, s in enumerate(k.kept_settings, 1) if i not in gone]
+    edits: dict[int, dict[str, str]] = {}
+    for number, edit in sorted(k.scene_edits.items()):
+        if number in gone:
+            continue
+        edits[number - sum(1 for g in gone if g < number)] = edit
+    k.scene_edits = edits
+    k.scenes -= len(gone)
 
 
 def write_story(
@@ -319,7 +413,7 @@ def write_story(
     if previous is None:
         knobs = default_knobs(brief, facts, seed)
     else:
-        knobs = knobs_from_story(previous)
+        knobs = knobs_from_story(previous, facts)
         if feedback:
             for item in feedback:
                 knobs = apply_changes(knobs, item.changes)
@@ -329,48 +423,57 @@ def write_story(
     return compose(facts, knobs)
 
 
+def _family_for(category: str, facts: BriefFacts) -> Family:
+    if category == facts.category:
+        return facts.family
+    family = find_family(category, head_last=True)
+    return family if family is not GENERIC else facts.family
+
+
 def compose(facts: BriefFacts, knobs: Knobs) -> Story:
     """Draw the story the knobs describe."""
+    product = knobs.product or facts.product
+    category = knobs.category or facts.category
+    family = _family_for(category, facts)
+    facts = replace(facts, product=product, category=category, family=family)
     pick = _Picker(knobs.variant)
     roles = _roles(knobs.framework, knobs.scenes)
-    durations = split_duration(knobs.duration_s, roles)
-    character = f"{pick.one(CHARACTER_NAMES)}, {_article(facts.family.person)} {facts.family.person}"
+    character = f"{pick.cast()}, {_article(family.person)} {family.person}"
     char_name = character.split(",")[0]
-    settings = pick.rotation(facts.family.settings, len(roles))
+    settings = pick.rotation(family.settings, len(roles))
     time_of_day = pick.one(_TIMES)
-    product = facts.product
     offer = knobs.offer
-    cta = knobs.cta or _default_cta(product, offer, knobs.focus)
+    cta = knobs.cta or _default_cta(product, offer, knobs.focus, family)
+    writer = _Copywriter(facts, knobs, pick, char_name, cta)
+    places: list[tuple[str, str]] = []
+    for i in range(len(roles)):
+        setting, when = settings[i], time_of_day
+        if i < len(knobs.kept_settings):
+            setting, when = knobs.kept_settings[i]
+        edit = knobs.scene_edits.get(i + 1, {})
+        places.append((edit.get("setting", setting), edit.get("time_of_day", when)))
+    lines, durations = writer.voiceover_and_timing(roles, knobs.duration_s)
     scenes: list[Scene] = []
     start = 0.0
     for i, (role, duration) in enumerate(zip(roles, durations, strict=True)):
         number = i + 1
-        setting, when = settings[i], time_of_day
-        if i < len(knobs.kept_settings):
-            setting, when = knobs.kept_settings[i]
+        setting, when = places[i]
         edit = knobs.scene_edits.get(number, {})
-        setting = edit.get("setting", setting)
-        when = edit.get("time_of_day", when)
-        words = _Words(facts, knobs, pick, char_name, setting, i, cta)
-        voiceover = edit.get("voiceover") or words.line(role)
-        if i == 0 and knobs.tone in _TONE_OPENER and "voiceover" not in edit:
-            voiceover = f"{words.fill(_TONE_OPENER[knobs.tone])} {voiceover}"
-        if role != "action" and i == len(roles) // 2 and knobs.tone in _TONE_AFTERTHOUGHT:
-            voiceover = f"{voiceover} {_TONE_AFTERTHOUGHT[knobs.tone]}"
-        on_screen = edit.get("on_screen_text") or words.on_screen(role)
-        action = edit.get("action") or words.fill(_ROLE_ACTION[role])
+        values = writer.values(i, setting)
+        on_screen = edit.get("on_screen_text") or writer.on_screen(role, i)
+        action = edit.get("action") or _ROLE_ACTION[role].format(**values)
         if knobs.tone == "humorous" and role not in ("action", "feature"):
             action += ", with a comic double take"
         camera = edit.get("camera") or _camera(role, knobs)
         characters = [] if role in ("feature", "action") else [character]
         visual = edit.get("visual_prompt") or (
-            f"{camera} of a {setting} at {when}: {action}. {product} {facts.category} in "
+            f"{camera} of a {setting} at {when}: {action}. {product} {category} in "
             f"{knobs.product_color}; {knobs.tone} mood; storyboard frame"
         )
         scenes.append(
             Scene(
                 index=number, start_s=start, duration_s=duration, beat=role, setting=setting,
-                time_of_day=when, action=action, camera=camera, voiceover=voiceover,
+                time_of_day=when, action=action, camera=camera, voiceover=lines[i],
                 on_screen_text=on_screen, visual_prompt=visual, characters=characters,
             )
         )
@@ -382,7 +485,7 @@ def compose(facts: BriefFacts, knobs: Knobs) -> Story:
     return Story(
         title=f"{product}: {tagline}",
         product=product,
-        category=facts.category,
+        category=category,
         framework=knobs.framework,
         framework_reason=knobs.framework_reason,
         tone=knobs.tone,
@@ -396,29 +499,52 @@ def compose(facts: BriefFacts, knobs: Knobs) -> Story:
         cta=cta,
         variant=knobs.variant,
         scene_edits=knobs.scene_edits,
+        avoid=list(knobs.avoid),
+        understood=_understood(facts, knobs, product, category),
     )
+
+
+def _understood(facts: BriefFacts, knobs: Knobs, product: str, category: str) -> dict[str, str]:
+    """What the engine took from the brief (and corrections), for the story panel."""
+    fields = {"Product": product, "Category": category, "Audience": knobs.audience,
+              "Offer": knobs.offer or "none", "Call to action": knobs.cta or "none (default)",
+              "Tone": knobs.tone, "Duration": f"{knobs.duration_s} s"}
+    if knobs.platform:
+        fields["Platform"] = knobs.platform
+    if facts.aspect:
+        fields["Aspect"] = facts.aspect
+    if knobs.avoid:
+        fields["Keep out"] = ", ".join(knobs.avoid)
+    return fields
 
 
 def scene_count_for(duration_s: int) -> int:
     return _clamp_scenes(round(duration_s / 5), duration_s)
 
 
-def split_duration(duration_s: int, roles: list[str]) -> list[float]:
+def split_duration(duration_s: int, roles: list[str],
+                   least: list[int] | None = None) -> list[float]:
     """Split ``duration_s`` over the scenes in half-second steps that sum exactly.
 
-    Half seconds are exact in binary floating point, so the sum is exact too.
+    ``least`` is each scene's minimum in half seconds (so its voiceover can be spoken
+    at no more than three words a second); the rest is shared by beat weight. Half
+    seconds are exact in binary floating point, so the sum is exact too.
     """
     weights = [0.8 if i == 0 else 1.1 if role == "action" else 1.0 for i, role in enumerate(roles)]
     units = duration_s * 2
+    floor = [max(2, n) for n in (least or [2] * len(roles))]
     total = sum(weights)
-    shares = [max(2, int(units * w / total)) for w in weights]
+    shares = [max(f, int(units * w / total)) for f, w in zip(floor, weights, strict=True)]
     i = 0
-    while sum(shares) != units:  # hand out (or take back) the rounding, middle scenes first
+    while sum(shares) != units and i < 100_000:
+        # Hand out (or take back) the rounding, middle scenes first, never below a floor.
         j = (len(shares) // 2 + i) % len(shares)
         if sum(shares) < units:
             shares[j] += 1
-        elif shares[j] > 2:
+        elif shares[j] > floor[j]:
             shares[j] -= 1
+        elif all(s <= f for s, f in zip(shares, floor, strict=True)):
+            break
         i += 1
     return [s / 2 for s in shares]
 
@@ -428,7 +554,8 @@ def _roles(framework: str, n: int) -> list[str]:
     middle = beats[1:-1]
     slots = n - 2
     if slots < len(middle):  # too few scenes for every beat: keep the one that pays off
-        chosen = [_PAYOFF[framework]]
+        chosen = [_PAYOFF[framework], *[b for b in middle if b != _PAYOFF[framework]][: slots - 1]]
+        chosen = sorted(chosen, key=middle.index) if slots > 1 else chosen
     else:
         chosen = [middle[j * len(middle) // slots] for j in range(slots)]
     return [beats[0], *chosen, beats[-1]]
@@ -448,88 +575,22 @@ def _camera(role: str, knobs: Knobs) -> str:
     return camera
 
 
-def _default_cta(product: str, offer: str | None, focus: str) -> str:
+def _default_cta(product: str, offer: str | None, focus: str, family: Family = GENERIC) -> str:
+    base = family.cta.format(P=product)
     if offer and focus == "price":
-        return f"Grab {offer} on {product} now"
+        return f"{base}: {offer}"
     if offer:
-        return f"Get {product} today, {offer}"
-    return f"Get {product} today"
+        return f"{base}, {offer}"
+    return base
 
 
 def _choose_framework(text: str) -> tuple[str, str]:
     lowered = text.lower()
     for name, cues in _FRAMEWORK_CUES.items():
         for cue in cues:
-            if cue in lowered:
+            if re.search(rf"(?<![a-z]){re.escape(cue)}", lowered):
                 return name, f"{name}: the brief says '{cue}', and {_FRAMEWORK_WHY[name]}."
     return "AIDA", f"AIDA: {_FRAMEWORK_WHY['AIDA']}."
-
-
-_NAME = re.compile(
-    r"\b(?i:for|introducing|meet|launch(?:ing)?|presenting)\s+(?:the\s+)?"
-    r"([A-Z][\w'’&+-]*(?:\s+[A-Z0-9][\w'’&+-]*){0,3})"
-)
-_CATEGORY_AFTER = re.compile(r"^\s*(?:,|—|–|-|:)?\s*(?:an?|the|our)\s+([^.,;:!?()\n]{2,60})")
-_CATEGORY_BEFORE = re.compile(r"\b(?:an?|the|our)\s+([a-z][a-z -]{2,40}?)\s+(?:called|named)\s+$")
-_STOP_AT = re.compile(
-    r"\s+(?:for|aimed|targeting|that|which|with|to|in|on|loved|made|designed|built|by|from)"
-    r"\s+.*$"
-)
-
-
-def _product_and_category(text: str) -> tuple[str, str]:
-    match = _NAME.search(text)
-    if not match:
-        category = _category_words(text)
-        return ("our " + category if category else "our product"), category
-    product = match.group(1).strip()
-    after = _CATEGORY_AFTER.match(text[match.end():])
-    category = after.group(1) if after else ""
-    if not category:
-        before = _CATEGORY_BEFORE.search(text[: match.start(1)])
-        category = before.group(1) if before else _category_words(text)
-    category = _STOP_AT.sub("", category).strip()
-    return product, category
-
-
-def _category_words(text: str) -> str:
-    """The family keyword in ``text`` with up to two describing words before it."""
-    lowered = text.lower()
-    for word in find_family(text).keywords:
-        match = re.search(rf"((?:[a-z-]+\s+){{0,2}}){re.escape(word)}\b", lowered)
-        if match:
-            kept = [w for w in match.group(1).split() if w not in _NOT_DESCRIBING]
-            return " ".join([*kept, word])
-    return ""
-
-
-_NOT_DESCRIBING = {"a", "an", "the", "our", "new", "ad", "for", "of", "s", "second", "seconds",
-                   "sec", "spot", "video", "commercial", "my", "their", "your"}
-
-
-_AUDIENCE = re.compile(
-    r"\b(?:for|targeting|aimed at|audience:?)\s+((?:busy |young |new |working |active |"
-    r"first-time |remote |college |outdoor |urban |)"
-    r"(?:parents|students|runners|hikers|gamers|professionals|commuters|athletes|families|kids|"
-    r"teens|seniors|moms|dads|mothers|fathers|travel(?:l)?ers|developers|nurses|cyclists|"
-    r"creators|workers|cooks|chefs|homeowners|pet owners|dog owners|[a-z]+ers))\b",
-    re.IGNORECASE,
-)
-_OFFER = re.compile(
-    r"(\d{1,2}\s?% off|free shipping|buy one,? get one(?: free)?|[$€£]\d+(?:\.\d\d)? off|"
-    r"free trial|launch discount|half price)",
-    re.IGNORECASE,
-)
-
-
-def _audience(text: str) -> str | None:
-    match = _AUDIENCE.search(text)
-    return match.group(1).lower() if match else None
-
-
-def _offer(text: str) -> str | None:
-    match = _OFFER.search(text)
-    return match.group(1) if match else None
 
 
 def _color(text: str, product: str) -> str:
@@ -542,8 +603,12 @@ def _color(text: str, product: str) -> str:
 
 
 def _new_variant(old: int, seed: int) -> int:
+    """A variant that differs from ``old`` in cast, settings and lines alike."""
     variant = seed % 997
-    return variant if variant != old else (variant + 1) % 997
+    while (variant % len(CHARACTER_NAMES) == old % len(CHARACTER_NAMES) or variant % 5 == old % 5
+           or variant % 3 == old % 3):
+        variant = (variant + 1) % 997
+    return variant
 
 
 def _article(word: str) -> str:
@@ -560,46 +625,136 @@ class _Picker:
         digest = hashlib.sha256(f"{self.variant}:{salt}:{len(options)}".encode()).digest()
         return options[int.from_bytes(digest[:4], "big") % len(options)]
 
+    def cast(self) -> str:
+        return CHARACTER_NAMES[self.variant % len(CHARACTER_NAMES)]
+
     def rotation(self, options: tuple[str, ...], n: int) -> list[str]:
-        start = int(hashlib.sha256(f"rot:{self.variant}".encode()).hexdigest(), 16)
-        pool = list(options) + [s for s in SETTINGS if s not in options]
-        return [pool[(start + i) % len(options)] for i in range(n)]
+        start = self.variant % len(options)
+        return [options[(start + i) % len(options)] for i in range(n)]
 
 
-class _Words:
-    """Fills the templates for one scene."""
+def _words(text: str) -> int:
+    # Every space-separated token counts ("&" too): a listener hears each one.
+    return len(text.split())
 
-    def __init__(
-        self, facts: BriefFacts, knobs: Knobs, pick: _Picker, char: str, setting: str,
-        index: int, cta: str,
-    ) -> None:
-        family = facts.family
-        self.pick, self.index, self.knobs = pick, index, knobs
+
+def _half_seconds_for(text: str) -> int:
+    """Half seconds needed to speak ``text`` at three words a second (at least one second)."""
+    return max(2, math.ceil(_words(text) / MAX_WORDS_PER_SECOND * 2))
+
+
+class _Copywriter:
+    """Writes every line of one story: no line twice, none longer than its scene allows,
+    none with a word the person asked to keep out."""
+
+    def __init__(self, facts: BriefFacts, knobs: Knobs, pick: _Picker, char: str,
+                 cta: str) -> None:
+        self.facts, self.knobs, self.pick, self.char, self.cta = facts, knobs, pick, char, cta
+        self.family = facts.family
+        self.used_lines: set[str] = set()
+        self.used_text: set[str] = set()
+
+    def values(self, index: int, setting: str = "") -> dict[str, str]:
+        family, knobs = self.family, self.knobs
         point = _focus_point(family, knobs, index)
         feature = family.features[(index + knobs.variant) % len(family.features)]
-        activity = _ACTIVITY.get(setting, "goes about the day")
-        self.values = {
-            "P": facts.product, "category": facts.category, "char": char, "point": point,
-            "Point": point[:1].upper() + point[1:], "feature": feature,
-            "problem": family.problem, "Problem": family.problem[:1].upper() + family.problem[1:],
-            "audience": knobs.audience,
-            "Audience": knobs.audience[:1].upper() + knobs.audience[1:],
-            "audience_one": family.person, "activity": activity,
-            "point_short": _short(point), "feature_short": _short(feature), "cta": cta,
+        audience = knobs.audience
+        return {
+            "P": self.facts.product, "category": self.facts.category, "char": self.char,
+            "point": point, "Point": _sentence(point), "feature": feature,
+            "problem": family.problem, "Problem": _sentence(family.problem),
+            "audience": audience, "Audience": _sentence(audience),
+            "audience_one": family.person, "activity": _ACTIVITY.get(setting, "goes about the day"),
+            "point_short": _short(point), "feature_short": _short(feature), "cta": self.cta,
+            "quote": family.quote.rstrip("."),
         }
 
-    def fill(self, template: str) -> str:
-        return template.format(**self.values)
+    def _allowed(self, text: str) -> bool:
+        low = text.lower()
+        return not any(re.search(rf"(?<![\w-]){re.escape(w)}", low) for w in self.knobs.avoid)
 
-    def line(self, role: str) -> str:
+    def _candidates(self, role: str, index: int, count: int) -> list[str]:
+        """Voiceover lines for a scene, the variant's favourite first."""
         if role == "action":
-            return _sentence(self.values["cta"]) + "."
-        return _sentence(self.fill(self.pick.one(_ROLE_LINES[role], salt=self.index)))
+            lines = [_sentence(self.cta) + "."]
+            if self.knobs.offer and self.knobs.offer.lower() not in self.cta.lower():
+                lines.insert(0, f"{_sentence(self.cta)}, {self.knobs.offer}.")
+            return lines
+        templates = list(_ROLE_LINES[role])
+        start = (self.knobs.variant + index) % len(templates)
+        ordered = templates[start:] + templates[:start]
+        out = []
+        for shift in range(3):  # other focus points if every template was used already
+            values = self.values(index + shift * count)
+            out += [_sentence(t.format(**values)) for t in ordered]
+        return out
 
-    def on_screen(self, role: str) -> str:
-        text = self.values["cta"] if role == "action" else self.fill(_ROLE_TEXT[role])
+    def voiceover_and_timing(self, roles: list[str], duration_s: int) -> tuple[list[str], list[float]]:
+        """Each scene's voiceover and duration: lines fit their scene at three words a
+        second, and the durations sum exactly to ``duration_s``."""
+        n = len(roles)
+        budget = split_duration(duration_s, roles)
+        lines: list[str] = []
+        for i, role in enumerate(roles):
+            edit = self.knobs.scene_edits.get(i + 1, {})
+            if edit.get("voiceover"):
+                lines.append(edit["voiceover"])
+                self.used_lines.add(edit["voiceover"].lower())
+                continue
+            options = [c for c in self._candidates(role, i, n) if self._allowed(c)] or \
+                self._candidates(role, i, n)
+            if i == 0 and self.knobs.tone in _TONE_OPENER:
+                options = [f"{_TONE_OPENER[self.knobs.tone]} {o}" for o in options] + options
+            if (role != "action" and i == n // 2 and i != 0
+                    and self.knobs.tone in _TONE_AFTERTHOUGHT):
+                options = [f"{o} {_TONE_AFTERTHOUGHT[self.knobs.tone]}" for o in options] + options
+            fresh = [o for o in options if o.lower() not in self.used_lines] or options
+            room = int(budget[i] * MAX_WORDS_PER_SECOND)
+            fitting = [o for o in fresh if _words(o) <= room]
+            line = fitting[0] if fitting else min(fresh, key=_words)
+            lines.append(line)
+            self.used_lines.add(line.lower())
+        least = [_half_seconds_for(line) for line in lines]
+        while sum(least) > duration_s * 2:
+            # Too many words for the length: shorten the wordiest line that is not the
+            # call to action (which must stay as the person wrote it).
+            wordiest = max((j for j in range(n) if roles[j] != "action" and _words(lines[j]) > 1),
+                           key=lambda j: (_words(lines[j]), j), default=None)
+            if wordiest is None:
+                # Only the call to action is left long: fall back to it without the offer,
+                # then let the floors give (the sum must stay exact).
+                last = n - 1
+                if roles[last] == "action" and lines[last] != _sentence(self.cta) + ".":
+                    lines[last] = _sentence(self.cta) + "."
+                    least[last] = _half_seconds_for(lines[last])
+                    continue
+                while sum(least) > duration_s * 2:
+                    biggest = max(range(n), key=lambda j: least[j])
+                    if least[biggest] <= 2:
+                        break
+                    least[biggest] -= 1
+                break
+            words = lines[wordiest].rstrip(".!?").split()
+            lines[wordiest] = " ".join(words[: max(1, len(words) - 2)]).rstrip(",:;") + "."
+            least[wordiest] = _half_seconds_for(lines[wordiest])
+        return lines, split_duration(duration_s, roles, least)
+
+    def on_screen(self, role: str, index: int) -> str:
+        values = self.values(index)
+        if role == "action":
+            text = self.cta if _words(self.cta) <= 8 else _short(self.cta)
+            options = [text]
+        else:
+            options = [t.format(**values) for t in _ROLE_TEXT[role]]
+            options += [_short(p) for p in (*self.family.benefits, *self.family.features)]
+            options += [f"Made for {self.knobs.audience}", self.facts.product,
+                        f"{self.facts.product}, scene {index + 1}"]
+            options = [o for o in options if _words(o) <= 6] or options
+        options = [o for o in options if self._allowed(o)] or options
         if self.knobs.tone == "energetic":
-            text = text.upper()
+            options = [o.upper() for o in options]
+        text = next((o for o in options if o.lower() not in self.used_text), options[0])
+        self.used_text.add(text.lower())
         return text
 
 
@@ -608,11 +763,15 @@ def _focus_point(family: Family, knobs: Knobs, index: int) -> str:
     if knobs.focus == "features":
         return family.features[i % len(family.features)]
     if knobs.focus == "price":
-        return f"{knobs.offer} for a limited time" if knobs.offer else "more for less"
+        points = ((f"{knobs.offer} for a limited time",) if knobs.offer else ()) + _PRICE_POINTS
+        return points[index % len(points)]
     if knobs.focus == "sustainability":
-        return family.green
+        points = (family.green, *_GREEN_POINTS)
+        return points[index % len(points)]
     if knobs.focus == "social proof":
-        return f"the one {knobs.audience} recommend to friends"
+        points = (f"the one {knobs.audience} recommend to friends",
+                  f"a favourite of {knobs.audience}", "five-star reviews, again and again")
+        return points[index % len(points)]
     return family.benefits[i % len(family.benefits)]
 
 
