@@ -1,0 +1,281 @@
+"""The ad's sound: spoken lines placed on the timeline, a music bed ducked under them,
+loudness set to -14 LUFS integrated with true peak at or below -1 dBTP, muxed as AAC.
+
+Why these choices:
+
+* Audio is decoded and resampled by the ffmpeg that imageio-ffmpeg ships, so any
+  provider's format (piper's 22.05 kHz WAV, OpenAI's MP3 or WAV) comes in the same way
+  and no resampling library is needed.
+* Loudness is set by ffmpeg's ``loudnorm`` in two passes (measure, then a linear gain
+  with those measurements), the EBU R128 implementation ad platforms also use; a
+  one-pass ``loudnorm`` would ride the gain through the ad and pump the music. The
+  voice is levelled and gently limited first so the linear pass reaches -14 LUFS
+  without the peaks passing the ceiling.
+* Loudness is then measured on the finished MP4 with ``ebur128=peak=true``: what is
+  recorded is what a platform will measure, after AAC encoding.
+* The music is ducked by an envelope built from where the lines are (known exactly),
+  not from a detector listening to the voice: no pumping on pauses inside a line.
+
+This module imports only ``adpipeline.errors`` (media layer).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ProviderError
+from .video import AUDIO_RATE, ffmpeg_exe
+
+RATE = AUDIO_RATE
+TARGET_LUFS = -14.0
+#: loudnorm's ceiling: half a dB under the -1 dBTP limit leaves room for AAC's overshoot.
+TARGET_TP = -1.5
+#: How far the music sits under a spoken line, and its level between lines, relative to
+#: the voice's level (dB). Ad mixes keep a bed 15-20 dB under speech.
+DUCK_DB = -14.0
+MUSIC_DB = -16.0
+#: Lines are levelled to this RMS (dBFS) before mixing; the final gain comes from loudnorm.
+VOICE_RMS_DB = -20.0
+_TIMEOUT_S = 300
+
+
+def _run(command: list[str], what: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    try:
+        result = subprocess.run(command, input=stdin, capture_output=True, timeout=_TIMEOUT_S,
+                                check=False)
+    except subprocess.TimeoutExpired:
+        raise ProviderError(f"ffmpeg took longer than {_TIMEOUT_S} s to {what}.") from None
+    except OSError as exc:
+        raise ProviderError(f"could not start ffmpeg ({command[0]}): {exc}") from None
+    if result.returncode != 0:
+        tail = "\n".join(result.stderr.decode("utf-8", "replace").strip().splitlines()[-8:])
+        raise ProviderError(f"ffmpeg could not {what} (exit {result.returncode}):\n{tail}")
+    return result
+
+
+def decode(data: bytes, what: str = "audio") -> np.ndarray:
+    """Any audio ffmpeg reads (WAV, MP3, ...) -> mono float32 samples at :data:`RATE`."""
+    result = _run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", "pipe:0",
+                   "-ac", "1", "-ar", str(RATE), "-f", "f32le", "pipe:1"], f"decode {what}", data)
+    return np.frombuffer(result.stdout, np.float32).copy()
+
+
+def wav_bytes(samples: np.ndarray, rate: int = RATE) -> bytes:
+    """Float samples (mono, or (n, channels)) -> a 16-bit PCM WAV."""
+    import io
+    import wave
+
+    data = np.asarray(samples, np.float32)
+    channels = 1 if data.ndim == 1 else data.shape[1]
+    pcm = (np.clip(data, -1, 1) * 32767).round().astype("<i2")
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(pcm.tobytes())
+    return buffer.getvalue()
+
+
+def speech_bounds(samples: np.ndarray, *, floor_db: float = -40.0) -> tuple[float, float]:
+    """Seconds where speech starts and ends: the first and last 10 ms window within
+    ``floor_db`` of the loudest. Synthesisers pad lines with silence; cues must not."""
+    win = RATE // 100
+    n = len(samples) // win
+    if n == 0:
+        return 0.0, len(samples) / RATE
+    rms = np.sqrt(np.mean(samples[: n * win].reshape(n, win) ** 2, axis=1) + 1e-12)
+    loud = np.flatnonzero(20 * np.log10(rms / rms.max()) > floor_db)
+    return float(loud[0] * win / RATE), float((loud[-1] + 1) * win / RATE)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A spoken line ready to place: its samples trimmed to the speech, and when it starts."""
+
+    samples: np.ndarray
+    start_s: float
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + len(self.samples) / RATE
+
+
+def trim(samples: np.ndarray, start_s: float | None = None, end_s: float | None = None) -> np.ndarray:
+    """The speech part of a synthesised line (bounds given, or found in the waveform)."""
+    if start_s is None or end_s is None:
+        start_s, end_s = speech_bounds(samples)
+    a = max(0, int(start_s * RATE) - RATE // 50)  # keep 20 ms either side: soft onsets
+    b = min(len(samples), int(math.ceil(end_s * RATE)) + RATE // 50)
+    return samples[a:b]
+
+
+def level(samples: np.ndarray) -> np.ndarray:
+    """A line at :data:`VOICE_RMS_DB` RMS over its voiced part, peaks softly limited.
+
+    Synthesisers output at full scale (piper normalises every line to its peak), so
+    lines differ in loudness; levelling them here keeps the voice even across scenes.
+    """
+    win = RATE // 50
+    n = max(1, len(samples) // win)
+    frames = np.resize(samples, n * win).reshape(n, win)
+    rms = np.sqrt(np.mean(frames**2, axis=1))
+    voiced = rms[rms > rms.max() * 0.1] if rms.max() > 0 else rms
+    current = float(np.sqrt(np.mean(voiced**2))) or 1.0
+    out = samples * (10 ** (VOICE_RMS_DB / 20) / current)
+    # A soft knee above -6 dBFS: speech peaks are short, so this barely changes loudness
+    # but lets the linear loudnorm pass reach its target without hitting the ceiling.
+    knee = 10 ** (-6 / 20)
+    over = np.abs(out) > knee
+    out[over] = np.sign(out[over]) * (knee + (1 - knee) * np.tanh((np.abs(out[over]) - knee) / (1 - knee)))
+    return out.astype(np.float32)
+
+
+def duck_envelope(total: int, lines: Sequence[Line], *, attack_s: float = 0.12,
+                  release_s: float = 0.45) -> np.ndarray:
+    """1.0 while a line is heard, 0.0 between lines, with smooth ramps before and after."""
+    env = np.zeros(total, np.float32)
+    for line in lines:
+        a = max(0, int((line.start_s - attack_s) * RATE))
+        b = min(total, int((line.end_s + release_s) * RATE))
+        env[a:b] = 1.0
+    # A moving average turns the steps into ramps as long as the attack (cheap: cumsum).
+    k = max(1, int(attack_s * RATE))
+    c = np.cumsum(np.concatenate([np.zeros(k, np.float32), env]), dtype=np.float64)
+    smooth = (c[k:] - c[:-k]) / k
+    return np.clip(smooth, 0, 1).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Mix:
+    """The mixed ad before loudness normalisation, with its stems for inspection."""
+
+    samples: np.ndarray  # (n, 2) float32
+    voice: np.ndarray  # mono
+    music: np.ndarray  # mono, after ducking and level
+
+
+def mix(total_s: float, lines: Sequence[Line], music: np.ndarray | None, *,
+        music_db: float = 0.0) -> Mix:
+    """Voice lines on a ``total_s`` timeline plus ``music`` ducked under them, in stereo.
+
+    ``music_db`` moves the bed up or down from its default level (feedback like "music
+    quieter"). Lines that run past the end are cut there.
+    """
+    total = max(1, round(total_s * RATE))
+    voice = np.zeros(total, np.float32)
+    for line in lines:
+        start = round(line.start_s * RATE)
+        piece = level(line.samples)[: max(0, total - start)]
+        voice[start : start + len(piece)] += piece
+    if music is None or not len(music):
+        bed = np.zeros(total, np.float32)
+    else:
+        bed = np.resize(music, total) if len(music) < total else music[:total]
+        music_rms = float(np.sqrt(np.mean(bed**2))) or 1.0
+        gain_db = VOICE_RMS_DB + MUSIC_DB + music_db
+        if not lines:
+            gain_db = VOICE_RMS_DB + music_db  # music alone: it is the whole ad
+        env = duck_envelope(total, lines)
+        gain = 10 ** ((gain_db + DUCK_DB * env) / 20) / music_rms
+        bed = (bed * gain).astype(np.float32)
+    both = voice + bed
+    # A touch of width: music slightly different per side, voice centred.
+    stereo = np.stack([both, voice + np.roll(bed, RATE // 100)], axis=1)
+    return Mix(samples=stereo.astype(np.float32), voice=voice, music=bed)
+
+
+# --------------------------------------------------------------------------- loudness
+
+
+@dataclass(frozen=True)
+class Loudness:
+    integrated_lufs: float
+    true_peak_dbtp: float
+
+
+def measure(path: Path | str) -> Loudness:
+    """Integrated loudness and true peak of a media file's audio (ffmpeg ``ebur128``)."""
+    result = _run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-i", str(path), "-map", "0:a:0",
+                   "-filter_complex", "ebur128=peak=true", "-f", "null", "-"], "measure loudness")
+    text = result.stderr.decode("utf-8", "replace")
+    summary = text[text.rfind("Summary:"):]
+    i = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
+    tp = re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    if i is None or tp is None:
+        raise ProviderError("ffmpeg's ebur128 printed no loudness summary.")
+    return Loudness(float(i.group(1)), float(tp.group(1)))
+
+
+def _loudnorm_stats(wav: Path) -> dict[str, str]:
+    result = _run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-i", str(wav), "-af",
+                   f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TP}:LRA=20:print_format=json",
+                   "-f", "null", "-"], "measure the mix")
+    text = result.stderr.decode("utf-8", "replace")
+    start = text.rfind("{")
+    try:
+        return dict(json.loads(text[start : text.rfind("}") + 1]))
+    except ValueError:
+        raise ProviderError("ffmpeg's loudnorm printed no measurements.") from None
+
+
+def mux(video: Path, samples: np.ndarray | None, output: Path, *, workdir: Path,
+        frame_count: int, fps: int) -> Loudness | None:
+    """``video`` with its audio replaced by ``samples`` (stereo float at :data:`RATE`),
+    normalised to -14 LUFS / -1.5 dBTP, as AAC; the video stream is copied untouched.
+
+    ``samples=None`` keeps a silent track (and returns ``None``). The audio is cut to
+    whole AAC frames that end no later than the video, like the renderer's silent track.
+    """
+    audio_n = (frame_count * RATE // fps) // 1024 * 1024
+    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", str(video)]
+    if samples is None:
+        command += ["-f", "lavfi", "-t", f"{audio_n / RATE:.6f}",
+                    "-i", f"anullsrc=channel_layout=stereo:sample_rate={RATE}"]
+        audio_filter: list[str] = []
+    else:
+        data = np.zeros((audio_n, 2), np.float32)
+        data[: min(audio_n, len(samples))] = samples[:audio_n]
+        wav = workdir / "mix.wav"
+        wav.write_bytes(wav_bytes(data))
+        stats = _loudnorm_stats(wav)
+        if stats.get("input_i") in ("-inf", None):
+            audio_filter = []  # silence stays silence
+        else:
+            audio_filter = ["-af", (
+                f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TP}:LRA=20:linear=true"
+                f":measured_I={stats['input_i']}:measured_TP={stats['input_tp']}"
+                f":measured_LRA={stats['input_lra']}:measured_thresh={stats['input_thresh']}"
+                f":offset={stats['target_offset']},aresample={RATE},"
+                f"atrim=end_sample={audio_n}")]
+        command += ["-i", str(wav)]
+    command += ["-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy", *audio_filter,
+                "-c:a", "aac", "-b:a", "160k", "-ar", str(RATE), "-ac", "2",
+                "-movflags", "+faststart", "-f", "mp4", str(output)]
+    _run(command, "mux the sound into the video")
+    return None if samples is None else measure(output)
+
+
+def volume_db(path: Path | str, start_s: float, end_s: float) -> float:
+    """Mean volume (dBFS) of a file's audio between two times (ffmpeg ``volumedetect``)."""
+    result = _run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-ss", f"{start_s:.3f}",
+                   "-to", f"{end_s:.3f}", "-i", str(path), "-map", "0:a:0", "-af", "volumedetect",
+                   "-f", "null", "-"], "measure volume")
+    found = re.search(r"mean_volume:\s+(-?[\d.]+|-inf) dB", result.stderr.decode("utf-8", "replace"))
+    return float(found.group(1)) if found and found.group(1) != "-inf" else -math.inf
+
+
+def read_audio(path: Path | str) -> np.ndarray:
+    """A media file's audio as mono float32 at :data:`RATE` (for waveforms and checks)."""
+    result = _run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path),
+                   "-map", "0:a:0", "-ac", "1", "-ar", str(RATE), "-f", "f32le", "pipe:1"],
+                  "read the audio")
+    return np.frombuffer(result.stdout, np.float32).copy()
