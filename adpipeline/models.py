@@ -236,6 +236,8 @@ class VideoAsset(_Model):
     transition_s: float = 0.5
     frames: list[str] = Field(default_factory=list)
     audio: AudioSettings = Field(default_factory=AudioSettings)
+    #: The renderer's seed (camera shake); kept when only the sound changes.
+    seed: int = 0
     #: The voiceover as heard: one entry per spoken scene, in order.
     lines: list[SpokenLine] = Field(default_factory=list)
     #: The story as rendered: scene durations follow the spoken lines.

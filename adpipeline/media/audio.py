@@ -6,11 +6,11 @@ Why these choices:
 * Audio is decoded and resampled by the ffmpeg that imageio-ffmpeg ships, so any
   provider's format (piper's 22.05 kHz WAV, OpenAI's MP3 or WAV) comes in the same way
   and no resampling library is needed.
-* Loudness is set by ffmpeg's ``loudnorm`` in two passes (measure, then a linear gain
-  with those measurements), the EBU R128 implementation ad platforms also use; a
-  one-pass ``loudnorm`` would ride the gain through the ad and pump the music. The
-  voice is levelled and gently limited first so the linear pass reaches -14 LUFS
-  without the peaks passing the ceiling.
+* Loudness is measured by ffmpeg's ``ebur128`` (the EBU R128 / BS.1770 meter) and set
+  with one static gain plus a look-ahead limiter for the peaks that gain pushes over
+  the ceiling. ``loudnorm`` was tried first: its one-pass mode rides the gain through
+  the ad (the music pumps), and its two-pass linear mode refuses to raise speech this
+  far without passing the peak ceiling, leaving ads ~2 dB short of -14 LUFS.
 * Loudness is then measured on the finished MP4 with ``ebur128=peak=true``: what is
   recorded is what a platform will measure, after AAC encoding.
 * The music is ducked by an envelope built from where the lines are (known exactly),
@@ -21,7 +21,6 @@ This module imports only ``adpipeline.errors`` (media layer).
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import subprocess
@@ -36,8 +35,10 @@ from .video import AUDIO_RATE, ffmpeg_exe
 
 RATE = AUDIO_RATE
 TARGET_LUFS = -14.0
-#: loudnorm's ceiling: half a dB under the -1 dBTP limit leaves room for AAC's overshoot.
-TARGET_TP = -1.5
+TARGET_TP = -1.0
+#: The limiter's sample-peak ceiling: 1.5 dB under the true-peak limit leaves room for
+#: peaks between samples and for AAC's overshoot.
+CEILING_DB = -2.0
 #: How far the music sits under a spoken line, and its level between lines, relative to
 #: the voice's level (dB). Ad mixes keep a bed 15-20 dB under speech.
 DUCK_DB = -14.0
@@ -204,8 +205,8 @@ class Loudness:
 
 def measure(path: Path | str) -> Loudness:
     """Integrated loudness and true peak of a media file's audio (ffmpeg ``ebur128``)."""
-    result = _run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-i", str(path), "-map", "0:a:0",
-                   "-filter_complex", "ebur128=peak=true", "-f", "null", "-"], "measure loudness")
+    result = _run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-i", str(path), "-vn",
+                   "-af", "ebur128=peak=true", "-f", "null", "-"], "measure loudness")
     text = result.stderr.decode("utf-8", "replace")
     summary = text[text.rfind("Summary:"):]
     i = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
@@ -215,22 +216,70 @@ def measure(path: Path | str) -> Loudness:
     return Loudness(float(i.group(1)), float(tp.group(1)))
 
 
-def _loudnorm_stats(wav: Path) -> dict[str, str]:
-    result = _run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-i", str(wav), "-af",
-                   f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TP}:LRA=20:print_format=json",
-                   "-f", "null", "-"], "measure the mix")
-    text = result.stderr.decode("utf-8", "replace")
-    start = text.rfind("{")
-    try:
-        return dict(json.loads(text[start : text.rfind("}") + 1]))
-    except ValueError:
-        raise ProviderError("ffmpeg's loudnorm printed no measurements.") from None
+def limit(samples: np.ndarray, ceiling_db: float) -> np.ndarray:
+    """A look-ahead peak limiter: no sample above ``ceiling_db`` dBFS, gain changing
+    smoothly over ~5 ms blocks (it starts to act 10 ms before a peak and lets go over
+    ~15 ms), so speech peaks are tamed without clicks. Works on (n,) or (n, channels)."""
+    block = RATE // 200
+    data = np.asarray(samples, np.float32)
+    peak = np.abs(data) if data.ndim == 1 else np.abs(data).max(axis=1)
+    n = -(-len(peak) // block)
+    blocks = np.zeros(n * block, np.float32)
+    blocks[: len(peak)] = peak
+    ceiling = 10 ** (ceiling_db / 20)
+    need = np.minimum(1.0, ceiling / np.maximum(blocks.reshape(n, block).max(axis=1), 1e-9))
+    # Each block's gain is the least any block within +-2 needs; then averaged over +-1,
+    # which can only mix in gains that are no higher than what this block needs.
+    padded = np.pad(need, 2, constant_values=1.0)
+    least = np.min(np.stack([padded[k : k + n] for k in range(5)]), axis=0)
+    padded = np.pad(least, 1, mode="edge")
+    smooth = np.mean(np.stack([padded[k : k + n] for k in range(3)]), axis=0)
+    centres = (np.arange(n) + 0.5) * block
+    gain = np.interp(np.arange(len(peak)), centres, smooth).astype(np.float32)
+    out = data * (gain if data.ndim == 1 else gain[:, None])
+    return np.clip(out, -ceiling, ceiling).astype(np.float32)
+
+
+def _measure_samples(samples: np.ndarray, workdir: Path) -> Loudness:
+    wav = workdir / "measure.wav"
+    wav.write_bytes(wav_bytes(samples))
+    return measure(wav)
+
+
+def normalise(samples: np.ndarray, workdir: Path) -> np.ndarray:
+    """``samples`` at -14 LUFS integrated with peaks limited under the true-peak ceiling.
+
+    Gain from ffmpeg's ``ebur128`` measurement, a limiter for the peaks the gain pushes
+    over, then one more measurement to make up what the limiter took (it only touches
+    peaks, so the second correction is small). Silence stays silence.
+    """
+    first = _measure_samples(samples, workdir)
+    if not math.isfinite(first.integrated_lufs) or first.integrated_lufs < -70:
+        return samples
+    # The limiter takes more as the gain rises, so loudness grows more slowly than the
+    # gain: find the gain with the secant method (two or three measurements).
+    tried: list[tuple[float, float]] = []
+    gain_db = TARGET_LUFS - first.integrated_lufs
+    out = samples
+    for _ in range(4):
+        out = limit(samples * 10 ** (gain_db / 20), CEILING_DB)
+        got = _measure_samples(out, workdir).integrated_lufs
+        tried.append((gain_db, got))
+        if abs(got - TARGET_LUFS) < 0.25:
+            break
+        if len(tried) == 1:
+            gain_db += TARGET_LUFS - got
+        else:
+            (g0, l0), (g1, l1) = tried[-2], tried[-1]
+            slope = (l1 - l0) / (g1 - g0) if g1 != g0 else 1.0
+            gain_db = g1 + (TARGET_LUFS - l1) / max(0.2, min(1.0, slope))
+    return out
 
 
 def mux(video: Path, samples: np.ndarray | None, output: Path, *, workdir: Path,
         frame_count: int, fps: int) -> Loudness | None:
     """``video`` with its audio replaced by ``samples`` (stereo float at :data:`RATE`),
-    normalised to -14 LUFS / -1.5 dBTP, as AAC; the video stream is copied untouched.
+    normalised to -14 LUFS with peaks under -1 dBTP, as AAC; the video stream is copied.
 
     ``samples=None`` keeps a silent track (and returns ``None``). The audio is cut to
     whole AAC frames that end no later than the video, like the renderer's silent track.
@@ -240,24 +289,13 @@ def mux(video: Path, samples: np.ndarray | None, output: Path, *, workdir: Path,
     if samples is None:
         command += ["-f", "lavfi", "-t", f"{audio_n / RATE:.6f}",
                     "-i", f"anullsrc=channel_layout=stereo:sample_rate={RATE}"]
-        audio_filter: list[str] = []
     else:
         data = np.zeros((audio_n, 2), np.float32)
         data[: min(audio_n, len(samples))] = samples[:audio_n]
         wav = workdir / "mix.wav"
-        wav.write_bytes(wav_bytes(data))
-        stats = _loudnorm_stats(wav)
-        if stats.get("input_i") in ("-inf", None):
-            audio_filter = []  # silence stays silence
-        else:
-            audio_filter = ["-af", (
-                f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TP}:LRA=20:linear=true"
-                f":measured_I={stats['input_i']}:measured_TP={stats['input_tp']}"
-                f":measured_LRA={stats['input_lra']}:measured_thresh={stats['input_thresh']}"
-                f":offset={stats['target_offset']},aresample={RATE},"
-                f"atrim=end_sample={audio_n}")]
+        wav.write_bytes(wav_bytes(normalise(data, workdir)))
         command += ["-i", str(wav)]
-    command += ["-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy", *audio_filter,
+    command += ["-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy",
                 "-c:a", "aac", "-b:a", "160k", "-ar", str(RATE), "-ac", "2",
                 "-movflags", "+faststart", "-f", "mp4", str(output)]
     _run(command, "mux the sound into the video")

@@ -10,6 +10,7 @@ from ..errors import InvalidInput, StageError
 from ..models import (
     FRAME_SIZES,
     STAGES,
+    AudioSettings,
     Feedback,
     ImageAsset,
     Message,
@@ -20,7 +21,7 @@ from ..models import (
 )
 from ..providers.base import FeedbackPlan
 from ..providers.gateway import Gateway
-from . import generate
+from . import generate, sound
 from .generate import Context, derive_seed, images_of, story_of
 from .outputs import ImageItem, VideoOutput
 from .pipeline import add_version, possible_now, require_open
@@ -432,14 +433,26 @@ class VideoStage(Stage):
 
     def prepare_first(self, session: Session) -> Any:
         transition = 0.5
+        audio = session.audio
         previous = session.stages["video"].output
         if previous is not None and previous.video is not None:
             transition = previous.video.transition_s
-        return images_of(session, "storyboard"), transition, derive_seed(session.brief, "video", 0)
+            audio = previous.video.audio
+        return (images_of(session, "storyboard"), transition,
+                derive_seed(session.brief, "video", 0), audio)
+
+    @property
+    def audio(self) -> AudioSettings:
+        """The sound settings the next render uses (pending feedback applied)."""
+        session = self.pipeline.session
+        audio = self.prepare_first(session)[3]
+        for f in session.stages["video"].pending:
+            audio = sound.apply_changes(audio, f.changes)
+        return audio
 
     def make(self, ctx: Context, session: Session, prepared: Any) -> Any:
-        frames, transition, seed = prepared
-        video = generate.render_video(ctx, session, frames, transition, seed)
+        frames, transition, seed, audio = prepared
+        video = generate.render_video(ctx, session, frames, transition, seed, audio)
         pending = session.stages["video"].pending
         note = _note(pending) if session.stages["video"].versions else "first draft"
 
@@ -454,10 +467,18 @@ class VideoStage(Stage):
 
         def begin(s: Session) -> Any:
             require_open(s, "video", "regenerate", needs_output=False)
-            frames, transition, _ = self.prepare_first(s)
-            for f in s.stages["video"].pending:
+            frames, transition, _, audio = self.prepare_first(s)
+            pending = s.stages["video"].pending
+            for f in pending:
                 transition = float(f.changes.get("transition_s", transition))
-            return frames, transition, derive_seed(s.brief, "video", len(s.stages["video"].versions))
+                audio = sound.apply_changes(audio, f.changes)
+            seed = derive_seed(s.brief, "video", len(s.stages["video"].versions))
+            previous = s.stages["video"].output
+            if (pending and previous is not None and previous.video is not None
+                    and all(set(f.changes) <= set(sound.SOUND_KEYS) for f in pending)):
+                # Only the sound changes: the same pictures (and the render is cached).
+                seed = previous.video.seed
+            return frames, transition, seed, audio
 
         self.pipeline.work("video", begin, self.make)
 

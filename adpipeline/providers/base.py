@@ -178,6 +178,11 @@ class InpaintProvider(Provider, Protocol):
 
 @runtime_checkable
 class VoiceProvider(Provider, Protocol):
+    def pick_voice(self, wish: str) -> tuple[str, str | None]:
+        """The voice name to use for ``wish`` ("default", "female", "male" or a name) and
+        a note for the person if the wish cannot be met."""
+        ...
+
     def speak(self, request: SpeechRequest) -> Speech:
         """Say one line; raises ``VoiceUnavailable`` when this provider cannot speak here."""
         ...

@@ -87,6 +87,20 @@ class PiperVoiceProvider:
     def estimate(self, operation: str, params: dict[str, Any]) -> Cost:
         return Cost(units=len(str(params.get("text", ""))), unit="characters", usd=0.0)
 
+    def pick_voice(self, wish: str) -> tuple[str, str | None]:
+        """The voice to use for ``wish`` ("default", "male", "female" or a name), and a
+        sentence for the person when the wish cannot be met here."""
+        wish = wish.strip().lower()
+        if wish in VOICES:
+            return wish, None
+        if wish in ("default", "male", ""):
+            return self.voice, None
+        return self.voice, (
+            f"the offline voice has one speaker, {self.voice!r} (male); for a {wish} voice "
+            "choose another voice provider, e.g. --voice openai:nova or "
+            "providers={'voice': 'openai:nova'}."
+        )
+
     def speak(self, request: SpeechRequest) -> Speech:
         return self.speak_many([request])[0]
 
