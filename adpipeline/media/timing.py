@@ -29,8 +29,8 @@ MIN_SCENE_S = 1.0
 #: Spoken rate used before the voice is heard, measured on the offline piper voice
 #: ("joe", medium) over the story engine's lines: syllables per second, and the
 #: pause a comma or sentence end adds.
-SYLLABLES_PER_S = 4.6
-PAUSE_S = 0.22
+SYLLABLES_PER_S = 5.7
+PAUSE_S = 0.18
 
 
 def syllables(word: str) -> int:

@@ -220,6 +220,18 @@ class StoryStage(Stage):
 
         return apply
 
+    @property
+    def timing(self) -> list[str]:
+        """Lines that will not fit their scene when spoken, each with a concrete fix
+        (from the spoken length estimated at the session's voice speed); [] if all fit.
+        The video stage times scenes from the real voice, but a line longer than its
+        scene takes time from the others, so it is worth fixing here."""
+        session = self.pipeline.session
+        story = self.output_in(session)
+        if story is None or not session.audio.voice_on:
+            return []
+        return timing_notes(story, session.audio.speed, session.brief.language)
+
     def edit_scene(self, scene: int, **fields: str) -> None:
         """Change a scene's words by hand; saved as a new version and kept by later
         regenerations. Fields: setting, time_of_day, action, camera, voiceover,
@@ -481,6 +493,15 @@ class VideoStage(Stage):
             return frames, transition, seed, audio
 
         self.pipeline.work("video", begin, self.make)
+
+
+def timing_notes(story: Story, speed: float = 1.0, language: str = "en") -> list[str]:
+    """:func:`adpipeline.media.timing.story_fit_notes` with the spoken length estimated."""
+    from ..media.speech_text import speakable
+    from ..media.timing import estimate_speech_s, story_fit_notes
+
+    speech = [estimate_speech_s(speakable(s.voiceover, language)) / speed or None for s in story.scenes]
+    return story_fit_notes(story, speech)
 
 
 def _story_or_none(session: Session) -> Story | None:

@@ -50,6 +50,7 @@ from urllib.parse import urlsplit
 
 from ..errors import InvalidInput, ProviderError
 from ..models import Brief, Feedback, Scene, StageName, Story
+from .offline.sound_feedback import sound_changes
 from .base import Cost, FeedbackPlan, ImageRequest, Progress, RenderedVideo, VideoRequest
 from .openai import decode_output, keep_unmasked, retime
 
@@ -461,7 +462,12 @@ class ReplicateProvider:
             data = {}
         action = data.get("action") if data.get("action") in ("regenerate", "approve") else None
         reply = str(data.get("reply") or "Noted; I will apply it when you regenerate.")[:600]
-        return FeedbackPlan(reply=reply, changes={"instruction": text}, action=action)
+        changes: dict[str, Any] = {"instruction": text}
+        if stage == "video":
+            # The sound settings are structured: read them with the offline rules, so
+            # "no music" works whichever model chats.
+            changes.update(sound_changes(text)[0])
+        return FeedbackPlan(reply=reply, changes=changes, action=action)
 
     def _complete(self, system: str, prompt: str, *, max_tokens: int) -> str:
         client = self.client()

@@ -12,6 +12,7 @@ from typing import Any
 
 from ...models import StageName, Story
 from ..base import FeedbackPlan
+from .sound_feedback import sound_changes
 from .vocabulary import COLORS, FOCUSES, TIMES_OF_DAY, TONES, find_setting, find_word
 
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -41,8 +42,10 @@ _IMAGE_HELP = (
     "beach'), or frame it closer or wider; name the item ('frame 2') to change just one."
 )
 _VIDEO_HELP = (
-    "For the video I can make the transitions longer or shorter, or switch them off, and "
-    "render it again; to change pictures or words, reopen the storyboard or the story."
+    "For the video I can make the transitions longer or shorter, or switch them off; make "
+    "the voice slower or faster, female or male, or leave it out; make the music calmer, "
+    "more energetic, quieter or louder, or drop it; and render it again. To change pictures "
+    "or words, reopen the storyboard or the story."
 )
 
 
@@ -252,6 +255,9 @@ def _image_changes(message: str) -> tuple[dict[str, Any], list[str], int | None]
 
 
 def _video_changes(message: str) -> tuple[dict[str, Any], list[str]]:
+    changes, said = sound_changes(message)
+    if changes:
+        return changes, said
     lowered = message.lower()
     if re.search(r"\b(no|without|remove the|cut the|hard cuts?)\b.*\b(transitions?|fades?)\b|"
                  r"\bhard cuts?\b", lowered):
