@@ -6,6 +6,7 @@ the same MP4."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import shutil
@@ -104,7 +105,7 @@ def test_subtitle_cues_match_the_speech_in_the_waveform(ad: dict[str, Any]) -> N
 
 def test_music_plays_between_lines_and_ducks_under_them(ad: dict[str, Any]) -> None:
     cues = _cues(ad["mp4"].with_suffix(".srt"))
-    gaps = [(a_end + 0.6, b_start - 0.3) for (_, a_end, _), (b_start, _, _) in zip(cues, cues[1:])
+    gaps = [(a_end + 0.6, b_start - 0.3) for (_, a_end, _), (b_start, _, _) in itertools.pairwise(cues)
             if b_start - a_end > 1.2]
     assert gaps, "the story should leave room between some lines"
     for start, end in gaps:

@@ -115,7 +115,7 @@ def trim(samples: np.ndarray, start_s: float | None = None, end_s: float | None 
     if start_s is None or end_s is None:
         start_s, end_s = speech_bounds(samples)
     a = max(0, int(start_s * RATE) - RATE // 50)  # keep 20 ms either side: soft onsets
-    b = min(len(samples), int(math.ceil(end_s * RATE)) + RATE // 50)
+    b = min(len(samples), math.ceil(end_s * RATE) + RATE // 50)
     return samples[a:b]
 
 

@@ -179,7 +179,7 @@ def compose(mood_name: str, duration_s: float, seed: int = 0, *, energy: float =
     bar = bar_s * RATE
     steps = mood.arp_steps if energy >= 1 else max(0, mood.arp_steps // 2)
     drums = mood.drums and energy >= 1
-    pattern = rng.permutation(6)[:4] if steps else []  # which chord tones the arpeggio walks
+    pattern: list[int] = [int(k) for k in rng.permutation(6)[:4]] if steps else []  # chord tones walked
     octave = 12 * int(rng.integers(0, 2))
     pad = np.zeros(total, np.float32)
     for b in range(bars + 1):

@@ -107,8 +107,10 @@ def sound_settings(voice: str | None, music: str | None, providers: dict[str, st
         else:
             name, _, rest = wish.partition(":")
             if name in ("offline", "openai", "replicate"):
-                providers["voice"] = wish if name != "offline" else "offline"
-                wish = rest.split(":")[-1] if name == "openai" and rest else (rest or "default")
+                # "openai:nova" picks the provider and a voice; a model is chosen with
+                # providers={"voice": "openai:tts-1-hd"}.
+                providers["voice"] = name
+                wish = rest or "default"
             settings = settings.model_copy(update={"voice": wish or "default"})
     if music is not None:
         mood = music.strip().lower()

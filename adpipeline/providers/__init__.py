@@ -29,7 +29,7 @@ NAMES: dict[str, tuple[str, ...]] = {
     "inpaint": ("offline", "openai", "replicate"),
     "video": ("offline", "replicate"),
     "voice": ("offline", "openai", "replicate"),
-    "music": ("offline", "replicate"),
+    "music": ("offline",),
 }
 
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from ..errors import InvalidInput, ProviderError
 from ..models import Brief, Feedback, StageName, Story
-from .offline.sound_feedback import sound_changes
 from .base import Cost, FeedbackPlan, ImageRequest, Speech, SpeechRequest
+from .offline.sound_feedback import sound_changes
 from .offline.story import split_duration
 
 # USD per million input / output tokens, and per image.

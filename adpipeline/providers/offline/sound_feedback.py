@@ -51,7 +51,8 @@ def sound_changes(message: str) -> tuple[dict[str, Any], list[str]]:
         changes["speed_factor"] = 0.85
         said.append("read the lines 15 % slower")
     elif re.search(r"\b(faster|quicker|speed up the) (voice|voiceover|narration|narrator|read)\b|"
-                   r"\b(voice|voiceover|narration|narrator) (?:a bit |much )?faster\b|\bspeak faster\b", text):
+                   r"\b(voice|voiceover|narration|narrator) (?:a bit |much )?faster\b|"
+                   r"\bspeak faster\b", text):
         changes["speed_factor"] = 1.15
         said.append("read the lines 15 % faster")
     gender = re.search(r"\b(female|woman|woman's|women's|male|man|man's|men's)\b.{0,20}"
