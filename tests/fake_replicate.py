@@ -204,8 +204,8 @@ def tone_mp3(seconds: float) -> bytes:
          "-f", "mp3", "-"], capture_output=True, check=True).stdout
 
 
-_REQUIRED = {"meta/": "prompt", "minimax/speech": "text", "black-forest-labs/flux": "prompt", "stability-ai/sdxl": "prompt",
-             "stability-ai/stable-video-diffusion": "input_image"}
+_REQUIRED = {"meta/": "prompt", "minimax/speech": "text", "black-forest-labs/flux": "prompt",
+             "stability-ai/sdxl": "prompt", "stability-ai/stable-video-diffusion": "input_image"}
 
 
 @contextmanager
