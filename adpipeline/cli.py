@@ -180,22 +180,10 @@ def _run(args: argparse.Namespace) -> int:
     target = video.save(args.out) if args.out else video.path
     print(f"\nVideo: {target} ({video.duration_s:.1f} s, {video.asset.width}x"
           f"{video.asset.height}); session {p.id}, cost ${p.cost_usd:.4f}")
-    print(f"Sound: {_sound_line(video.asset)}")
+    print(f"Sound: {video.sound}")
     for note in video.asset.notes:
         print(f"note: {note}")
     return 0
-
-
-def _sound_line(asset: Any) -> str:
-    audio = asset.audio
-    voice = f"voice {audio.voice}" + (f" at {audio.speed:g}x" if audio.speed != 1 else "")
-    if not audio.voice_on or not asset.lines:
-        voice = "no voice"
-    music = "no music" if audio.music == "off" else f"{audio.music} music"
-    if asset.loudness_lufs is None:
-        return f"{voice}, {music}: silent track"
-    return (f"{voice}, {music}; {asset.loudness_lufs:.1f} LUFS, true peak "
-            f"{asset.true_peak_dbtp:.1f} dBTP")
 
 
 def _print_story(p: Pipeline) -> None:
