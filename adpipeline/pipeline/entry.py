@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AdPipelineError, InvalidInput
-from ..models import Brief, Session, SessionSummary, check_session_id
+from ..models import AudioSettings, Brief, Session, SessionSummary, check_session_id
 from ..providers import choose
 from ..providers.base import Progress
 from ..providers.offline.brief import brief_duration, platform_and_aspect
@@ -43,6 +43,8 @@ def start(
     language: str = "en",
     budget: float | None = None,
     providers: Mapping[str, str] | None = None,
+    voice: str | None = None,
+    music: str | None = None,
     home: str | Path | None = None,
     progress: bool | Progress | None = None,
 ) -> Pipeline:
@@ -51,7 +53,10 @@ def start(
     ``duration`` (5..180 s) and ``aspect`` ("16:9", "9:16", "1:1") default to what the
     prompt says ("30 s", "vertical"), else 30 s and 16:9. ``budget`` is in USD; the
     offline providers cost nothing. ``providers`` picks a provider per capability, e.g.
-    ``{"text": "openai"}``. Raises ``InvalidInput`` for a bad brief, with nothing saved.
+    ``{"text": "openai"}``. ``voice`` is "off", "female", "male", a voice name, or
+    ``provider:voice`` ("openai:nova"); ``music`` is "off", "auto" (follows the story's
+    tone) or a mood ("calm", "energetic", ...). Raises ``InvalidInput`` for a bad brief,
+    with nothing saved.
 
     >>> p = start("30 s ad for Aurora, a reusable water bottle")  # doctest: +SKIP
     >>> p.story.output.title  # doctest: +SKIP
@@ -67,8 +72,10 @@ def start(
     if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int | float)
                                or budget < 0):
         raise InvalidInput(f"budget must be a non-negative number of USD, got {budget!r}.")
+    chosen = dict(providers or {})
+    audio = sound_settings(voice, music, chosen)
     store = store_at(home)
-    session = Session(brief=brief, budget_usd=budget, providers=choose(providers))
+    session = Session(brief=brief, budget_usd=budget, providers=choose(chosen), audio=audio)
     session.stages["story"].status = "generating"
     store.create(session)
     pipeline = Pipeline(session.id, store, progress=_progress(progress))
@@ -81,6 +88,32 @@ def start(
                     "and p.story.regenerate() to try again)",)
         raise
     return pipeline
+
+
+def sound_settings(voice: str | None, music: str | None, providers: dict[str, str]) -> AudioSettings:
+    """Audio settings from the ``voice``/``music`` choices; a ``provider:voice`` choice
+    also picks the voice provider in ``providers``."""
+    from ..media.music import MOOD_WORDS, MOODS
+
+    settings = AudioSettings()
+    if voice is not None:
+        wish = voice.strip()
+        if wish.lower() in ("off", "none", "no"):
+            settings = settings.model_copy(update={"voice_on": False})
+        else:
+            name, _, rest = wish.partition(":")
+            if name in ("offline", "openai", "replicate"):
+                # "openai:nova" picks the provider and a voice; a model is chosen with
+                # providers={"voice": "openai:tts-1-hd"}.
+                providers["voice"] = name
+                wish = rest or "default"
+            settings = settings.model_copy(update={"voice": wish or "default"})
+    if music is not None:
+        mood = music.strip().lower()
+        if mood not in ("off", "auto") and mood not in MOODS and mood not in MOOD_WORDS:
+            raise InvalidInput(f"music {music!r}: use off, auto or a mood ({', '.join(MOODS)}).")
+        settings = settings.model_copy(update={"music": MOOD_WORDS.get(mood, mood)})
+    return settings
 
 
 def resume(

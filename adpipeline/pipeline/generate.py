@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import InvalidInput
 from ..models import (
     FRAME_SIZES,
+    AudioSettings,
     Brief,
     Feedback,
     ImageAsset,
@@ -256,21 +257,40 @@ def inpaint(ctx: Context, asset: ImageAsset, mask_png: bytes, prompt: str, seed:
 
 
 def render_video(
-    ctx: Context, session: Session, frames: list[ImageAsset], transition_s: float, seed: int
+    ctx: Context, session: Session, frames: list[ImageAsset], transition_s: float, seed: int,
+    audio: AudioSettings | None = None,
 ) -> VideoAsset:
+    """Voice the lines, time the scenes to them, render the pictures, then mix the voice
+    and the music bed into the MP4 (see :mod:`adpipeline.pipeline.sound`)."""
+    from ..media.timing import retimed
+    from . import sound
+
     story = story_of(session)
     if len(frames) != len(story.scenes):
         raise InvalidInput(
             f"the storyboard has {len(frames)} frames for {len(story.scenes)} scenes; "
             "reopen the storyboard and approve it again."
         )
+    settings = audio if audio is not None else session.audio
+    voiced = sound.voice_lines(ctx, story, settings, session.brief.language)
+    timing = sound.time_scenes(story, voiced) if any(voiced.seconds) else None
+    timed = retimed(story, timing.durations) if timing is not None else story
     width, height = FRAME_SIZES[session.brief.aspect]
-    request = VideoRequest(story=story, width=width, height=height,
+    request = VideoRequest(story=timed, width=width, height=height,
                            transition_s=transition_s, seed=seed,
                            headlines_in_frames=[f.shows_headline for f in frames])
     names = [f.blob for f in frames]
     data = render_request(ctx, request, names)
-    return VideoAsset(**data, transition_s=transition_s, frames=names)
+    # The bed's seed is fixed by the brief, so "music quieter" changes the level, not the tune.
+    music = sound.compose_music(ctx, timed, settings, derive_seed(session.brief, "music", 0))
+    mixed = sound.finish(ctx, timed, data["blob"], data["subtitles"], voiced, timing, music,
+                         settings, frame_count=data["frame_count"], fps=data["fps"])
+    notes = list(voiced.notes) + (timing.problems if timing is not None else [])
+    data.update(blob=mixed.video, subtitles=mixed.subtitles)
+    return VideoAsset(**data, transition_s=transition_s, frames=names, audio=settings, seed=seed,
+                      lines=mixed.lines, scene_durations=[s.duration_s for s in timed.scenes],
+                      loudness_lufs=mixed.loudness_lufs, true_peak_dbtp=mixed.true_peak_dbtp,
+                      notes=notes)
 
 
 def render_request(ctx: Context, request: VideoRequest, frames: list[str]) -> dict[str, Any]:

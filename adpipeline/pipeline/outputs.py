@@ -83,6 +83,11 @@ class VideoOutput:
     def duration_s(self) -> float:
         return self.asset.duration_s
 
+    @property
+    def sound(self) -> str:
+        """One line about the sound: voice, music, loudness ("voice joe, upbeat music; ...")."""
+        return describe_sound(self.asset)
+
     def save(self, path: str | Path, *, overwrite: bool = True) -> Path:
         """Copy the MP4 to ``path`` and its subtitles beside it (same name, ``.srt``).
 
@@ -137,3 +142,17 @@ def check_video_target(path: str | Path, *, overwrite: bool) -> Path:
         if each.exists() and not overwrite:
             raise InvalidInput(f"{each} already exists; choose another name or overwrite it.")
     return target
+
+
+def describe_sound(asset: VideoAsset) -> str:
+    """What a person hears, in one line, for the CLI and the video panel."""
+    audio = asset.audio
+    voice = f"voice {audio.voice}" + (f" at {audio.speed:g}x" if audio.speed != 1 else "")
+    if not audio.voice_on or not asset.lines:
+        voice = "no voice"
+    music = "no music" if audio.music == "off" else f"{audio.music} music"
+    if audio.music != "off" and audio.music_db:
+        music += f" {audio.music_db:+g} dB"
+    if asset.loudness_lufs is None or asset.true_peak_dbtp is None:
+        return f"{voice}, {music}: silent track"
+    return f"{voice}, {music}; {asset.loudness_lufs:.1f} LUFS, true peak {asset.true_peak_dbtp:.1f} dBTP"

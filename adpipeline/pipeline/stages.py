@@ -10,6 +10,7 @@ from ..errors import BudgetExceeded, InvalidInput, StageError
 from ..models import (
     FRAME_SIZES,
     STAGES,
+    AudioSettings,
     Feedback,
     ImageAsset,
     Message,
@@ -20,7 +21,7 @@ from ..models import (
 )
 from ..providers.base import FeedbackPlan
 from ..providers.gateway import Gateway
-from . import generate
+from . import generate, sound
 from .generate import Context, derive_seed, images_of, inputs_of, story_of
 from .outputs import ImageItem, VideoOutput
 from .pipeline import add_version, possible_now, require_open
@@ -279,6 +280,18 @@ class StoryStage(Stage):
 
         return apply
 
+    @property
+    def timing(self) -> list[str]:
+        """Lines that will not fit their scene when spoken, each with a concrete fix
+        (from the spoken length estimated at the session's voice speed); [] if all fit.
+        The video stage times scenes from the real voice, but a line longer than its
+        scene takes time from the others, so it is worth fixing here."""
+        session = self.pipeline.session
+        story = self.output_in(session)
+        if story is None or not session.audio.voice_on:
+            return []
+        return timing_notes(story, session.audio.speed, session.brief.language)
+
     def edit_scene(self, scene: int, **fields: str) -> None:
         """Change a scene's words by hand; saved as a new version and kept by later
         regenerations. Fields: setting, time_of_day, action, camera, voiceover,
@@ -491,14 +504,26 @@ class VideoStage(Stage):
 
     def prepare_first(self, session: Session) -> Any:
         transition = 0.5
+        audio = session.audio
         previous = session.stages["video"].output
         if previous is not None and previous.video is not None:
             transition = previous.video.transition_s
-        return images_of(session, "storyboard"), transition, derive_seed(session.brief, "video", 0)
+            audio = previous.video.audio
+        return (images_of(session, "storyboard"), transition,
+                derive_seed(session.brief, "video", 0), audio)
+
+    @property
+    def audio(self) -> AudioSettings:
+        """The sound settings the next render uses (pending feedback applied)."""
+        session = self.pipeline.session
+        audio = self.prepare_first(session)[3]
+        for f in session.stages["video"].pending:
+            audio = sound.apply_changes(audio, f.changes)
+        return audio
 
     def make(self, ctx: Context, session: Session, prepared: Any) -> Any:
-        frames, transition, seed = prepared
-        video = generate.render_video(ctx, session, frames, transition, seed)
+        frames, transition, seed, audio = prepared
+        video = generate.render_video(ctx, session, frames, transition, seed, audio)
         pending = session.stages["video"].pending
         note = _note(pending) if session.stages["video"].versions else "first draft"
 
@@ -513,12 +538,29 @@ class VideoStage(Stage):
 
         def begin(s: Session) -> Any:
             require_open(s, "video", "regenerate", needs_output=False)
-            frames, transition, _ = self.prepare_first(s)
-            for f in s.stages["video"].pending:
+            frames, transition, _, audio = self.prepare_first(s)
+            pending = s.stages["video"].pending
+            for f in pending:
                 transition = float(f.changes.get("transition_s", transition))
-            return frames, transition, derive_seed(s.brief, "video", len(s.stages["video"].versions))
+                audio = sound.apply_changes(audio, f.changes)
+            seed = derive_seed(s.brief, "video", len(s.stages["video"].versions))
+            previous = s.stages["video"].output
+            if (pending and previous is not None and previous.video is not None
+                    and all(set(f.changes) <= set(sound.SOUND_KEYS) for f in pending)):
+                # Only the sound changes: the same pictures (and the render is cached).
+                seed = previous.video.seed
+            return frames, transition, seed, audio
 
         self.pipeline.work("video", begin, self.make)
+
+
+def timing_notes(story: Story, speed: float = 1.0, language: str = "en") -> list[str]:
+    """:func:`adpipeline.media.timing.story_fit_notes` with the spoken length estimated."""
+    from ..media.speech_text import speakable
+    from ..media.timing import estimate_speech_s, story_fit_notes
+
+    speech = [estimate_speech_s(speakable(s.voiceover, language)) / speed or None for s in story.scenes]
+    return story_fit_notes(story, speech)
 
 
 #: The capability and main provider operation that make each stage after the first.

@@ -17,8 +17,10 @@ from .base import (
     CAPABILITIES,
     ImageProvider,
     InpaintProvider,
+    MusicProvider,
     TextProvider,
     VideoProvider,
+    VoiceProvider,
 )
 
 NAMES: dict[str, tuple[str, ...]] = {
@@ -26,6 +28,8 @@ NAMES: dict[str, tuple[str, ...]] = {
     "image": ("offline", "openai", "replicate"),
     "inpaint": ("offline", "openai", "replicate"),
     "video": ("offline", "replicate"),
+    "voice": ("offline", "openai", "replicate"),
+    "music": ("offline",),
 }
 
 
@@ -123,6 +127,14 @@ class Providers:
     def video(self) -> VideoProvider:
         return self.get("video")  # type: ignore[no-any-return]
 
+    @property
+    def voice(self) -> VoiceProvider:
+        return self.get("voice")  # type: ignore[no-any-return]
+
+    @property
+    def music(self) -> MusicProvider:
+        return self.get("music")  # type: ignore[no-any-return]
+
 
 def _make(capability: str, name: str, model: str | None) -> Any:
     # Imported here so a session that never uses a provider never imports its client.
@@ -135,12 +147,22 @@ def _make(capability: str, name: str, model: str | None) -> Any:
             from .offline.images import OfflineImageProvider
 
             return OfflineImageProvider()
+        if capability == "voice":
+            from .offline.voice import PiperVoiceProvider
+
+            return PiperVoiceProvider(model=model)
+        if capability == "music":
+            from .offline.music import OfflineMusicProvider
+
+            return OfflineMusicProvider()
         from .offline.video import OfflineVideoProvider
 
         return OfflineVideoProvider()
     if name == "openai":
-        from .openai import OpenAIImageProvider, OpenAITextProvider
+        from .openai import OpenAIImageProvider, OpenAITextProvider, OpenAIVoiceProvider
 
+        if capability == "voice":
+            return OpenAIVoiceProvider(model=model)
         if capability == "text":
             return OpenAITextProvider(model=model)
         return OpenAIImageProvider(model=model)

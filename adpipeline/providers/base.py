@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..models import AssetKind, Brief, Feedback, StageName, Story
 
-Capability = Literal["text", "image", "inpaint", "video"]
-CAPABILITIES: tuple[Capability, ...] = ("text", "image", "inpaint", "video")
+Capability = Literal["text", "image", "inpaint", "video", "voice", "music"]
+CAPABILITIES: tuple[Capability, ...] = ("text", "image", "inpaint", "video", "voice", "music")
 
 #: ``progress(done, total, message)``: called by long work so a bar or panel can move.
 Progress = Callable[[int, int, str], None]
@@ -97,6 +97,46 @@ class RenderedVideo(_Request):
     frame_count: int
 
 
+class SpeechRequest(_Request):
+    """One voiceover line to speak. ``text`` is already normalised for speech
+    (``media.speech_text``), so the cache key is what is actually said."""
+
+    text: str = Field(min_length=1, max_length=4000)
+    #: A voice name the provider knows, or "default" / "female" / "male".
+    voice: str = "default"
+    speed: float = Field(default=1.0, ge=0.5, le=2.0)
+    #: A speaking-style hint for providers that take one ("warm, confident, upbeat").
+    style: str = ""
+
+
+class Speech(_Request):
+    """A spoken line: audio bytes in a format ffmpeg reads (WAV, MP3 ...)."""
+
+    audio: bytes
+    format: str
+    #: Where speech starts and ends inside ``audio`` if the provider knows (seconds);
+    #: otherwise the mixer finds it from the waveform.
+    start_s: float | None = None
+    end_s: float | None = None
+
+
+class MusicRequest(_Request):
+    """A music bed for the whole ad."""
+
+    mood: str
+    duration_s: float = Field(gt=0, le=600)
+    seed: int = 0
+    #: Seconds where a scene starts, so sections can change with the pictures.
+    cuts: list[float] = Field(default_factory=list)
+
+
+class VoiceUnavailable(Exception):
+    """The voice provider cannot speak here (e.g. the optional extra is not installed).
+
+    Not a failure of the ad: the video keeps a silent voice track and says why once.
+    """
+
+
 @runtime_checkable
 class Provider(Protocol):
     name: str
@@ -133,6 +173,25 @@ class ImageProvider(Provider, Protocol):
 class InpaintProvider(Provider, Protocol):
     def inpaint(self, image: bytes, mask: bytes, prompt: str, seed: int) -> bytes:
         """Return a PNG the size of ``image`` where only the mask's white pixels changed."""
+        ...
+
+
+@runtime_checkable
+class VoiceProvider(Provider, Protocol):
+    def pick_voice(self, wish: str) -> tuple[str, str | None]:
+        """The voice name to use for ``wish`` ("default", "female", "male" or a name) and
+        a note for the person if the wish cannot be met."""
+        ...
+
+    def speak(self, request: SpeechRequest) -> Speech:
+        """Say one line; raises ``VoiceUnavailable`` when this provider cannot speak here."""
+        ...
+
+
+@runtime_checkable
+class MusicProvider(Provider, Protocol):
+    def compose(self, request: MusicRequest) -> bytes:
+        """A WAV (or any ffmpeg-readable audio) of about ``request.duration_s`` seconds."""
         ...
 
 

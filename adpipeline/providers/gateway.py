@@ -108,6 +108,17 @@ class Gateway:
         self._record(provider, operation, cost.units, cost.unit, cost.usd, cached=False, key=key)
         return result
 
+    def has(
+        self, provider: Provider, operation: str, params: dict[str, Any], inputs: Sequence[str] = ()
+    ) -> bool:
+        """Whether :meth:`call` with these arguments would be served from the cache.
+
+        Lets a caller batch the misses into one provider run (piper loads its voice once
+        for all the lines to speak) and still pass every item through :meth:`call`.
+        """
+        hit = self._cache.get(cache_key(provider, operation, params, inputs), retry=True)
+        return hit is not None and self._media_intact(hit)
+
     def _media_intact(self, result: Any) -> bool:
         """A cached result whose media was deleted or damaged is made again, so that
         regenerating a damaged item repairs it."""

@@ -11,11 +11,13 @@ import base64
 import io
 import json
 import os
+from datetime import date
 from typing import Any
 
 from ..errors import InvalidInput, ProviderError
 from ..models import Brief, Feedback, StageName, Story
-from .base import Cost, FeedbackPlan, ImageRequest
+from .base import Cost, FeedbackPlan, ImageRequest, Speech, SpeechRequest
+from .offline.sound_feedback import sound_changes
 from .offline.story import split_duration
 
 # USD per million input / output tokens, and per image.
@@ -161,7 +163,12 @@ class OpenAITextProvider(_OpenAIBase):
             data = {}
         action = data.get("action") if data.get("action") in ("regenerate", "approve") else None
         reply = str(data.get("reply") or "Noted; I will apply it when you regenerate.")[:600]
-        return FeedbackPlan(reply=reply, changes={"instruction": text}, action=action)
+        changes: dict[str, Any] = {"instruction": text}
+        if stage == "video":
+            # The sound settings are structured: read them with the offline rules, so
+            # "no music" works whichever model chats.
+            changes.update(sound_changes(text)[0])
+        return FeedbackPlan(reply=reply, changes=changes, action=action)
 
 
     def complete(self, system: str, user: str, *, seed: int, max_tokens: int = 600) -> str:
@@ -287,3 +294,98 @@ def keep_unmasked(original: bytes, edited: bytes, mask: bytes) -> bytes:
     alpha = (alpha * painted)[:, :, None]  # zero outside the mask, whatever the blur did
     mixed = np.asarray(base, np.float32) * (1 - alpha) + np.asarray(new, np.float32) * alpha
     return encode_png(Image.fromarray(np.rint(mixed).astype(np.uint8)))
+
+
+# ---------------------------------------------------------------------- voice
+
+#: USD per million input characters (tts-1, tts-1-hd: OpenAI's price list), and for
+#: gpt-4o-mini-tts the listed ~$0.015 a minute over ~15 characters a second. Dated 2026-10.
+_SPEECH_PRICES = {"tts-1": 15.0, "tts-1-hd": 30.0, "gpt-4o-mini-tts": 17.0}
+_VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer",
+           "verse", "marin", "cedar")
+_VOICE_FOR = {"default": "coral", "female": "nova", "male": "onyx"}
+#: Warn this many days before the installed client's announced shutdown of a TTS model.
+SHUTDOWN_WARNING_DAYS = 120
+
+
+def tts_shutdown(model: str) -> date | None:
+    """The shutdown date the installed ``openai`` client announces for a TTS model.
+
+    The client lists deprecated speech models with "Announced shutdown date: YYYY-MM-DD"
+    in ``openai/types/audio/speech_model.py``; reading it there means a newer client
+    with a new date is believed without a release of ours.
+    """
+    try:
+        from openai.types.audio import speech_model
+    except ImportError:
+        return None
+    import inspect
+    import re
+
+    try:
+        source = inspect.getsource(speech_model)
+    except (OSError, TypeError):
+        return None
+    for names, when in re.findall(r"-\s*((?:\"[^\"]+\",?\s*)+):\s*Announced shutdown date:\s*"
+                                  r"(\d{4}-\d{2}-\d{2})", source):
+        if f'"{model}"' in names:
+            return date.fromisoformat(when)
+    return None
+
+
+def shutdown_note(model: str, today: date | None = None) -> str | None:
+    """A sentence to show when ``model``'s shutdown is near or past, else None."""
+    when = tts_shutdown(model)
+    if when is None:
+        return None
+    left = (when - (today or date.today())).days
+    if left > SHUTDOWN_WARNING_DAYS:
+        return None
+    if left < 0:
+        return (f"OpenAI's {model} was shut down on {when:%B %d, %Y}: choose another voice "
+                "model (ADPIPELINE_VOICE_MODEL or providers={'voice': 'openai:MODEL'}).")
+    return (f"OpenAI's {model} shuts down on {when:%B %d, %Y} ({left} days): plan to move to "
+            "its replacement (see OpenAI's deprecations page).")
+
+
+class OpenAIVoiceProvider(_OpenAIBase):
+    """``audio.speech``: the voiceover with a voice and a speaking-style instruction."""
+
+    default_model = "gpt-4o-mini-tts"
+
+    def __init__(self, model: str | None = None) -> None:
+        # "openai:nova" picks a voice; "openai:tts-1-hd" a model; "openai:tts-1-hd:nova" both.
+        voice = None
+        if model and model.split(":")[-1] in _VOICES:
+            *rest, voice = model.split(":")
+            model = ":".join(rest) or None
+        super().__init__(model or os.environ.get("ADPIPELINE_VOICE_MODEL") or self.default_model)
+        self.voice = voice or _VOICE_FOR["default"]
+        self._warned = False
+
+    def estimate(self, operation: str, params: dict[str, Any]) -> Cost:
+        chars = len(str(params.get("text", "")))
+        per_million = _price(_SPEECH_PRICES, self.model, self._base_url) or 0.0
+        return Cost(units=chars, unit="characters", usd=round(chars * per_million / 1e6, 6))
+
+    def pick_voice(self, wish: str) -> tuple[str, str | None]:
+        name = wish.strip().lower()
+        voice = name if name in _VOICES else _VOICE_FOR.get(name, self.voice)
+        if name == "default":
+            voice = self.voice
+        note = None if name in _VOICES or name in _VOICE_FOR else (
+            f"OpenAI has no voice {wish!r}; using {voice}. Voices: {', '.join(_VOICES)}.")
+        return voice, note or shutdown_note(self.model)
+
+    def speak(self, request: SpeechRequest) -> Speech:
+        extra: dict[str, Any] = {}
+        if request.style and not self.model.startswith("tts-1"):
+            extra["instructions"] = f"Read this as a video-ad voiceover: {request.style}."
+        response = self._call("speech", lambda: self.client().audio.speech.create(
+            model=self.model, voice=request.voice, input=request.text, response_format="wav",
+            speed=request.speed, **extra,
+        ))
+        data = response.read() if hasattr(response, "read") else bytes(response.content)
+        if not data:
+            raise ProviderError("OpenAI returned no audio; regenerate to try again.")
+        return Speech(audio=data, format="wav")

@@ -50,7 +50,17 @@ from urllib.parse import urlsplit
 
 from ..errors import InvalidInput, ProviderError
 from ..models import Brief, Feedback, Scene, StageName, Story
-from .base import Cost, FeedbackPlan, ImageRequest, Progress, RenderedVideo, VideoRequest
+from .base import (
+    Cost,
+    FeedbackPlan,
+    ImageRequest,
+    Progress,
+    RenderedVideo,
+    Speech,
+    SpeechRequest,
+    VideoRequest,
+)
+from .offline.sound_feedback import sound_changes
 from .openai import decode_output, keep_unmasked, retime
 
 T = TypeVar("T")
@@ -63,6 +73,7 @@ DEFAULT_MODELS: dict[str, str] = {
     "inpaint": "stability-ai/sdxl:39ed52f2a78e934b3ba6e2a89f5b1c712de7dfea535525255b1aa35c5565e08b",
     "video": "stability-ai/stable-video-diffusion:"
              "3f0457e4619daac51203dedb472816fd4af51f3149fa7a9e0b5ffcf1b8172438",
+    "voice": "minimax/speech-02-turbo",
 }
 
 # Prices, keyed by owner/name (any version). Replicate bills official models per output
@@ -89,6 +100,17 @@ _IMAGE_PRICES: dict[str, float] = {
 _VIDEO_PRICES: dict[str, tuple[float, float | None]] = {
     "stability-ai/stable-video-diffusion": (0.03, 25 / 6),
 }
+#: USD per thousand input characters of speech models (official models, billed per
+#: character). Checked against replicate.com model pages, 2026-10.
+_SPEECH_PRICES: dict[str, float] = {
+    "minimax/speech-02-turbo": 0.06,
+    "minimax/speech-02-hd": 0.10,
+    "minimax/speech-2.6-turbo": 0.06,
+    "minimax/speech-2.6-hd": 0.10,
+}
+_UNKNOWN_SPEECH = 0.30
+#: MiniMax system voices: the default narrator, and one per wish.
+_MINIMAX_VOICES = {"default": "Friendly_Person", "female": "Calm_Woman", "male": "Deep_Voice_Man"}
 # A model we do not know is priced at or above the dearest of its kind on Replicate, so
 # a budget stops spending early rather than late.
 _UNKNOWN_TEXT = (9.50, 15.00)
@@ -100,7 +122,8 @@ _STORY_OUTPUT_TOKENS = 2500
 
 # Limits. A prediction that runs past its deadline is canceled (and not retried: a
 # retry would pay again for something that is not working).
-_DEADLINE_S = {"text": 300.0, "image": 300.0, "inpaint": 300.0, "video": 1200.0}
+_DEADLINE_S = {"text": 300.0, "image": 300.0, "inpaint": 300.0, "video": 1200.0, "voice": 300.0}
+_MAX_AUDIO_BYTES = 50 * 1024 * 1024
 _HTTP_TIMEOUT_S = 60.0
 _MAX_POLL_S = 5.0
 _DOWNLOAD_DEADLINE_S = 300.0
@@ -400,6 +423,10 @@ class ReplicateProvider:
             usd = (prompt_tokens * price_in + output_tokens * price_out) / 1e6
             return Cost(units=round(prompt_tokens + output_tokens), unit="tokens",
                         usd=round(usd, 6))
+        if operation == "speak":
+            chars = len(str(params.get("text", "")))
+            per_k = _SPEECH_PRICES.get(key, _UNKNOWN_SPEECH)
+            return Cost(units=chars, unit="characters", usd=round(chars * per_k / 1000, 6))
         if operation == "render":
             per_second, clip_s = _VIDEO_PRICES.get(key, _UNKNOWN_VIDEO)
             scenes = (params.get("story") or {}).get("scenes") or []
@@ -461,7 +488,12 @@ class ReplicateProvider:
             data = {}
         action = data.get("action") if data.get("action") in ("regenerate", "approve") else None
         reply = str(data.get("reply") or "Noted; I will apply it when you regenerate.")[:600]
-        return FeedbackPlan(reply=reply, changes={"instruction": text}, action=action)
+        changes: dict[str, Any] = {"instruction": text}
+        if stage == "video":
+            # The sound settings are structured: read them with the offline rules, so
+            # "no music" works whichever model chats.
+            changes.update(sound_changes(text)[0])
+        return FeedbackPlan(reply=reply, changes=changes, action=action)
 
     def complete(self, system: str, user: str, *, seed: int, max_tokens: int = 600) -> str:
         """One answer to ``system`` + ``user`` (the prompt tools' critic and rewriter).
@@ -534,6 +566,30 @@ class ReplicateProvider:
         buffer = io.BytesIO()
         self._download(client, output, buffer, limit=_MAX_IMAGE_BYTES, what="the edited image")
         return keep_unmasked(image, buffer.getvalue(), mask)
+
+    # ------------------------------------------------------------------ voice
+
+    def pick_voice(self, wish: str) -> tuple[str, str | None]:
+        """A MiniMax voice id for ``wish``: "female", "male", "default" or an id itself."""
+        name = wish.strip()
+        if name.lower() in _MINIMAX_VOICES:
+            return _MINIMAX_VOICES[name.lower()], None
+        return name, None  # a voice id (MiniMax has many, and clones): passed through
+
+    def speak(self, request: SpeechRequest) -> Speech:
+        """Say one line with a speech model; MiniMax's sentence timestamps (``subtitle_enable``)
+        mark where speech starts and ends when the model returns them."""
+        client = self.client()
+        (output,) = self._run(client, [{
+            "text": request.text, "voice_id": request.voice, "speed": request.speed,
+            "emotion": "auto", "audio_format": "mp3", "sample_rate": 32000,
+            "subtitle_enable": True,
+        }])
+        buffer = io.BytesIO()
+        audio = output.get("audio") if isinstance(output, dict) else output
+        self._download(client, audio, buffer, limit=_MAX_AUDIO_BYTES, what="the spoken line")
+        start, end = _speech_span(output)
+        return Speech(audio=buffer.getvalue(), format="mp3", start_s=start, end_s=end)
 
     # ------------------------------------------------------------------ video
 
@@ -660,6 +716,20 @@ def _first_url(output: Any) -> str | None:
             if (url := _first_url(item)) is not None:
                 return url
     return None
+
+
+def _speech_span(output: Any) -> tuple[float | None, float | None]:
+    """Start and end of speech (seconds) from MiniMax's subtitle entries, if present:
+    a list of ``{"time_begin": ms, "time_end": ms, "text": ...}`` under ``subtitle``."""
+    entries = output.get("subtitle") if isinstance(output, dict) else None
+    if not isinstance(entries, list) or not entries:
+        return None, None
+    try:
+        begin = min(float(e["time_begin"]) for e in entries) / 1000
+        end = max(float(e["time_end"]) for e in entries) / 1000
+    except (KeyError, TypeError, ValueError):
+        return None, None
+    return (begin, end) if end > begin else (None, None)
 
 
 def _decode_data_uri(uri: str) -> bytes:

@@ -21,6 +21,7 @@ import traitlets as t
 
 from ..errors import InvalidInput
 from ..models import Session
+from ..pipeline.outputs import describe_sound
 from . import _state
 from ._base import PanelWidget, Spec, text, whole
 from ._files import widget_source
@@ -89,7 +90,7 @@ class VideoPanel(PanelWidget):
             self.info = {
                 "duration_s": round(video.duration_s, 2), "width": video.width,
                 "height": video.height, "fps": video.fps, "size": self._size,
-                "filename": _filename(title) + ".mp4",
+                "filename": _filename(title) + ".mp4", "sound": describe_sound(video),
             }
             self.video_size = self._size
             self.video_key = self._key

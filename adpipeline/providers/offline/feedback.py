@@ -18,6 +18,7 @@ from ..base import FeedbackPlan
 from .brief import known_family_words
 from .image_feedback import image_clause, named_item
 from .language import correct_typos, extract_quotes, restore_quotes, split_clauses
+from .sound_feedback import sound_changes
 from .story_feedback import FRAMEWORK_NAMES, StoryPlan, story_clause
 from .vocabulary import FOCUSES, SETTINGS, TONES
 
@@ -62,8 +63,10 @@ _IMAGE_HELP = (
     "change just one."
 )
 _VIDEO_HELP = (
-    "For the video I can make the transitions longer or shorter, or switch them off, and "
-    "render it again; to change pictures or words, reopen the storyboard or the story."
+    "For the video I can make the transitions longer or shorter, or switch them off; make "
+    "the voice slower or faster, female or male, or leave it out; make the music calmer, "
+    "more energetic, quieter or louder, or drop it; and render it again. To change pictures "
+    "or words, reopen the storyboard or the story."
 )
 
 
@@ -172,6 +175,9 @@ def _missed(unmapped: list[str], help_text: str) -> str:
 
 
 def _video_changes(message: str) -> tuple[dict[str, Any], list[str]]:
+    changes, said = sound_changes(message)
+    if changes:
+        return changes, said
     lowered = message.lower()
     if re.search(r"\b(no|without|remove the|cut the|hard cuts?)\b.*\b(transitions?|fades?)\b|"
                  r"\bhard cuts?\b", lowered):
