@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -16,7 +17,7 @@ from ..providers.base import Progress
 from ..providers.offline.brief import brief_duration, platform_and_aspect
 from ..store import SessionStore, default_home
 from .generate import derive_seed
-from .pipeline import Pipeline
+from .pipeline import Pipeline, check_budget
 
 _stores: dict[Path, SessionStore] = {}
 _stores_lock = threading.Lock()
@@ -24,6 +25,8 @@ _stores_lock = threading.Lock()
 
 def store_at(home: str | Path | None = None) -> SessionStore:
     """One store object per directory and process (diskcache connections are reusable)."""
+    if home is not None and (not isinstance(home, str | os.PathLike) or not str(home).strip()):
+        raise InvalidInput(f"home must be a folder path, got {home!r:.60}.")
     key = (Path(home) if home is not None else default_home()).expanduser().resolve()
     with _stores_lock:
         if key not in _stores:
@@ -69,9 +72,10 @@ def start(
         aspect=aspect if aspect is not None else _aspect_from(prompt),
         brand=brand, product=product, audience=audience, offer=offer, language=language,
     )
-    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int | float)
-                               or budget < 0):
-        raise InvalidInput(f"budget must be a non-negative number of USD, got {budget!r}.")
+    budget = check_budget(budget)
+    if providers is not None and not isinstance(providers, Mapping):
+        raise InvalidInput(f"providers must be a mapping such as {{'text': 'openai'}}, "
+                           f"got {providers!r:.60}.")
     chosen = dict(providers or {})
     audio = sound_settings(voice, music, chosen)
     store = store_at(home)
@@ -96,6 +100,9 @@ def sound_settings(voice: str | None, music: str | None, providers: dict[str, st
     from ..media.music import MOOD_WORDS, MOODS
 
     settings = AudioSettings()
+    for what, value in (("voice", voice), ("music", music)):
+        if value is not None and not isinstance(value, str):
+            raise InvalidInput(f"{what} must be text such as 'off' or 'auto', got {value!r:.40}.")
     if voice is not None:
         wish = voice.strip()
         if wish.lower() in ("off", "none", "no"):

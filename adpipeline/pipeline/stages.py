@@ -230,6 +230,30 @@ class Stage:
                     f"the budget (p.budget = ...) or switch to the offline provider "
                     f"(p.use({capability}='offline')).")
 
+    # actions only some stages have: a clear refusal on the others ----------
+
+    def edit_scene(self, scene: int, **fields: str) -> None:
+        """Change a scene's words by hand (the story stage only)."""
+        raise StageError(f"{self.name} has no scenes to edit; p.story.edit_scene(n, voiceover=...) "
+                         "changes the story's words.")
+
+    def edit(self, item: int, mask: Any, prompt: str) -> None:
+        """Inpaint part of an image (the image stages only)."""
+        raise self._no_items("edit (inpaint)")
+
+    def replace(self, item: int, image: Any) -> None:
+        """Put your own image in place of an item (the image stages only)."""
+        raise self._no_items("replace")
+
+    def revert_item(self, item: int, version: int) -> None:
+        """Bring back one item from an earlier version (the image stages only)."""
+        raise self._no_items("revert an item of")
+
+    def _no_items(self, action: str) -> StageError:
+        return StageError(f"cannot {action} {self.name}: it has no separate images; only "
+                          "p.reference_images and p.storyboard do. Use revert(n) for a whole "
+                          "version.")
+
     # for subclasses ---------------------------------------------------------
 
     def prepare_first(self, session: Session) -> Any:
@@ -487,6 +511,9 @@ class ImageStage(Stage):
             )
 
     def _resolve_item(self, session: Session, item: int) -> int:
+        if item is None:
+            count = len(images_of(session, self.name))
+            raise InvalidInput(f"name the item: {self.name} has items 0 to {count - 1} (0-based).")
         if item == -1:  # "the last frame" in chat
             item = len(images_of(session, self.name)) - 1
         self._check_item(session, item)
