@@ -41,3 +41,14 @@ def openai(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
         monkeypatch.setenv("OPENAI_API_KEY", KEY)
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
         yield fake
+
+
+#: Lines the reliability suite reports (kills, reads, refusals ...), printed at the end.
+REPORTS: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if REPORTS:
+        terminalreporter.section("reliability counts")
+        for line in REPORTS:
+            terminalreporter.write_line(line)

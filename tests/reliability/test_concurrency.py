@@ -11,6 +11,7 @@ from pathlib import Path
 from adpipeline.errors import SessionNotFound
 from adpipeline.store import SessionStore
 
+from ..conftest import REPORTS
 from .workers import append_one, check_consistent, make_session
 
 WORKERS = Path(__file__).with_name("workers.py")
@@ -48,7 +49,7 @@ def test_two_writer_and_two_reader_processes_on_a_200kb_session(tmp_path: Path) 
     check_consistent(final)
     present = {m.text.partition(":")[2] for m in final.conversation}
     missing = [tag for tag in committed if tag not in present]
-    print(f"\n2 writers x {OPS} saves, 2 readers x {OPS} reads on a 200 KB session: "
+    REPORTS.append(f"2 writers x {OPS} saves, 2 readers x {OPS} reads on a 200 KB session: "
           f"{len(committed)} committed, {len(missing)} missing; {reads} reads, {len(failures)} failed")
     assert failures == []
     assert reads >= 2 * OPS

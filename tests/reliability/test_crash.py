@@ -15,6 +15,7 @@ import pytest
 
 from adpipeline.store import SessionStore
 
+from ..conftest import REPORTS
 from .workers import check_consistent, make_session, padding
 
 WORKERS = Path(__file__).with_name("workers.py")
@@ -77,7 +78,7 @@ def test_random_kills_during_saves_lose_nothing(tmp_path: Path) -> None:
             if session.version not in (committed[size], committed[size] + 1):
                 lost += 1
             committed[size] = session.version
-    print(f"\n{KILLS} kills over sessions of {', '.join(f'{s:,}' for s in SIZES)} bytes, "
+    REPORTS.append(f"{KILLS} kills over sessions of {', '.join(f'{s:,}' for s in SIZES)} bytes, "
           f"{saves_seen} saves committed between kills: {lost} lost, {unreadable} unreadable")
     assert saves_seen > KILLS // 4, "the kills came too early to test saves"
     assert (lost, unreadable) == (0, 0)
@@ -111,7 +112,7 @@ def test_a_kill_at_every_step_of_one_save_leaves_a_committed_version(
         assert session.version in (before, before + 1)
         outcomes.append(session.version - before)
         before = session.version
-    print(f"\nkilled before each of the {steps} SQL statements of a save "
+    REPORTS.append(f"killed before each of the {steps} SQL statements of a save "
           f"({record_size:,}-byte record): {outcomes.count(0)} rolled back, "
           f"{outcomes.count(1)} committed, 0 lost")
     assert outcomes[0] == 0  # killed before anything was written

@@ -18,6 +18,7 @@ import adpipeline as ap
 from adpipeline.cli import main
 from adpipeline.store import SessionStore
 
+from ..conftest import REPORTS
 from .workers import make_session, padding
 
 COUNTS: dict[str, int] = {}
@@ -257,4 +258,4 @@ def test_sqlite_errors_never_escape_raw(tmp_path: Path) -> None:
 
 def teardown_module() -> None:
     if COUNTS:
-        print("\nstorage faults:", ", ".join(f"{k}: {v}" for k, v in COUNTS.items()), file=sys.stderr)
+        REPORTS.append("storage faults: " + ", ".join(f"{k}: {v}" for k, v in COUNTS.items()))

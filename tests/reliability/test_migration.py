@@ -20,6 +20,8 @@ import pytest
 import adpipeline as ap
 from adpipeline.store import SessionStore
 
+from ..conftest import REPORTS
+
 #: The last commit of 0.1.0, whose store kept each session as one diskcache value.
 RELEASE_0_1_0 = "294ece109419463d65eb0ecc3bdece601b4531bc"
 REPO = Path(__file__).resolve().parents[2]
@@ -117,5 +119,5 @@ def test_a_conversion_killed_at_any_moment_is_finished_by_the_next_open(
         child.join()
         interrupted += child.exitcode == -signal.SIGKILL
         _check_converted(home, legacy_store[1])
-    print(f"\n12 conversions killed at random moments ({interrupted} before they finished): "
+    REPORTS.append(f"12 conversions killed at random moments ({interrupted} before they finished): "
           "every session loaded unchanged afterwards")
