@@ -110,9 +110,11 @@ class Stage:
         )
         plan = FeedbackPlan.model_validate(data)
         changes = dict(plan.changes)
-        target = changes.pop("item", item)
-        if target is not None:
-            target = self._resolve_item(session, target)
+        target = changes.pop("item", None)
+        if target is not None and item is None:
+            target = self._item_named_in_chat(session, target)
+        else:
+            target = None if item is None else self._resolve_item(session, item)
 
         def change(s: Session) -> None:
             require_open(s, self.name, "give feedback on")
@@ -266,6 +268,23 @@ class Stage:
     def _check_item(self, session: Session, item: int | None) -> None:
         if item is not None:
             raise InvalidInput(f"{self.name} is a single item; leave out item=.")
+
+    def _item_named_in_chat(self, session: Session, item: object) -> int | None:
+        """The 0-based item a chat message named. People count from 1 in chat ("image 1"
+        is the first; the interpreter passes it on as 0, and -1 for "the last").
+        """
+        count = len(images_of(session, self.name)) if self.name in (
+            "reference_images", "storyboard") else 0
+        if not count:
+            return None  # a single-item stage: the message is about the whole of it
+        if item == -1:
+            return count - 1
+        if not _whole(item) or not 0 <= item < count:  # type: ignore[operator]
+            said = item + 1 if _whole(item) and item >= 0 else 0  # type: ignore[operator]
+            raise InvalidInput(
+                f"there is no image {said} here: in chat the images are numbered 1 to {count}; "
+                "nothing was changed.")
+        return item  # type: ignore[return-value]
 
     def _resolve_item(self, session: Session, item: int) -> int:
         self._check_item(session, item)

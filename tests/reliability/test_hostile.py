@@ -126,6 +126,10 @@ API: list[tuple[str, str, Callable[[ap.Pipeline], Any], type[Exception]]] = [
      lambda p: p.reference_images.revert_item(0, 99), ap.InvalidInput),
     ("revert_item True", "reference_images",
      lambda p: p.reference_images.revert_item(True, 0), ap.InvalidInput),
+    ("chat names image 0", "reference_images",
+     lambda p: p.reference_images.feedback("make image 0 brighter"), ap.InvalidInput),
+    ("chat names image 9 of 3", "reference_images",
+     lambda p: p.reference_images.feedback("image 9 should be darker"), ap.InvalidInput),
     ("edit a scene of an approved story", "reference_images",
      lambda p: p.story.edit_scene(1, voiceover="hi"), ap.StageError),
     ("reopen a stage not approved", "reference_images", lambda p: p.reopen("storyboard"),
@@ -199,6 +203,16 @@ def test_a_bad_provider_environment_names_the_variable_and_spares_old_sessions(
     entry._stores.clear()
     assert ap.resume(p.id, home=home).story.output is not None  # an existing session still works
     assert main(["--home", str(home), "sessions", "list"]) == 0
+
+
+def test_chat_counts_images_from_one(home: Path) -> None:
+    p = ap.start(BRIEF, duration=5, voice="off", music="off", home=home)
+    p.story.approve()
+    with pytest.raises(ap.InvalidInput, match=r"no image 9 here: .* numbered 1 to 3"):
+        p.reference_images.feedback("make image 9 darker")
+    p.reference_images.feedback("make image 1 brighter")
+    p.reference_images.feedback("the last image warmer")
+    assert [f.item for f in p.reference_images.pending] == [0, 2]
 
 
 def test_resume_with_bad_ids(home: Path) -> None:

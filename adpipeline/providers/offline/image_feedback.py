@@ -134,4 +134,6 @@ def named_item(text: str, story: Story | None, stage: str) -> int | None:
     if ref is None:
         return None
     number, _ = ref
-    return -1 if number == LAST else number - 1
+    if number == LAST:
+        return -1
+    return number - 1 if number > 0 else -2  # -2: "image 0", which the pipeline refuses

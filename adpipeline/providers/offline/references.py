@@ -44,8 +44,10 @@ def find_reference(text: str, story: Story | None) -> tuple[int, re.Match[str]] 
     match = _NUMBERED.search(text)
     if match:
         word = next(g for g in match.groups() if g)
-        value = ORDINALS.get(word.lower()) or number_value(word)
-        if value:
+        value = ORDINALS.get(word.lower())
+        if value is None:
+            value = number_value(word)
+        if value is not None:  # "image 0" is said, and answered, not read as "no number"
             return int(value), match
     match = _LAST.search(text)
     if match:
