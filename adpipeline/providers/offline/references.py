@@ -44,9 +44,8 @@ def find_reference(text: str, story: Story | None) -> tuple[int, re.Match[str]] 
     match = _NUMBERED.search(text)
     if match:
         word = next(g for g in match.groups() if g)
-        value = ORDINALS.get(word.lower())
-        if value is None:
-            value = number_value(word)
+        ordinal = ORDINALS.get(word.lower())
+        value = number_value(word) if ordinal is None else ordinal
         if value is not None:  # "image 0" is said, and answered, not read as "no number"
             return int(value), match
     match = _LAST.search(text)
