@@ -152,6 +152,19 @@ def _from_env() -> dict[str, str]:
     return _checked(pairs, where)
 
 
+def check(providers: Mapping[str, object] | None = None, *, ask: bool = True) -> list[Any]:
+    """What each capability would use, whether it answers, its model, price and the date
+    of the price table; missing keys name the variable to set. See :mod:`.check`.
+
+    >>> import adpipeline as ap
+    >>> [c.provider for c in ap.providers.check(ask=False)][:1]
+    ['offline']
+    """
+    from .check import check as run
+
+    return run(providers, ask=ask)
+
+
 class Providers:
     """The provider for each capability of one session, built when first used."""
 

@@ -188,8 +188,11 @@ class OpenAITextProvider(_OpenAIBase):
                 extra["response_format"] = response_format
             if seed is not None:
                 extra["seed"] = seed
+            # OpenAI's newer models take only max_completion_tokens; local servers (Ollama,
+            # LM Studio, llama.cpp) all know max_tokens.
+            extra["max_completion_tokens" if self.strict else "max_tokens"] = max_tokens
             response = self._call(what, lambda: self._api().chat.completions.create(
-                model=self.model, messages=messages, max_completion_tokens=max_tokens, **extra))
+                model=self.model, messages=messages, **extra))
             cost = catalog.text_usage_cost(self.model, getattr(response, "usage", None))
             if cost is not None:
                 report_cost(cost)
