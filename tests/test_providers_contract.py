@@ -109,7 +109,7 @@ def test_content_policy_refusal_says_to_change_the_prompt(openai: FakeOpenAI) ->
     openai.reply(400, {"error": {"message": "Your request was rejected by the safety system.",
                                  "type": "image_generation_user_error",
                                  "code": "moderation_blocked", "param": None}})
-    with pytest.raises(ap.ProviderError, match="content policy.*Change the prompt"):
+    with pytest.raises(ap.ProviderError, match=r"content policy.*Change the prompt"):
         OpenAIImageProvider().generate(_request(), [])
     assert len(openai.requests) == 1
 
@@ -140,7 +140,7 @@ def test_frames_are_edits_of_the_reference_sheets(openai: FakeOpenAI) -> None:
 def test_a_shut_down_model_is_refused_before_any_request(openai: FakeOpenAI,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_BASE_URL")
-    with pytest.raises(ap.InvalidInput, match="gpt-image-2.5"):
+    with pytest.raises(ap.InvalidInput, match=r"gpt-image-2\.5"):
         OpenAIImageProvider("gpt-image-1").generate(_request(), [])
     assert openai.requests == []
 
