@@ -153,7 +153,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _check_providers(args: argparse.Namespace) -> int:
-    from .providers.check import check, table
+    from .providers.setup_check import check, table
 
     results = check(_providers(args.provider), ask=not args.offline)
     print(table(results))

@@ -154,13 +154,13 @@ def _from_env() -> dict[str, str]:
 
 def check(providers: Mapping[str, object] | None = None, *, ask: bool = True) -> list[Any]:
     """What each capability would use, whether it answers, its model, price and the date
-    of the price table; missing keys name the variable to set. See :mod:`.check`.
+    of the price table; missing keys name the variable to set. See :mod:`.setup_check`.
 
     >>> import adpipeline as ap
     >>> [c.provider for c in ap.providers.check(ask=False)][:1]
     ['offline']
     """
-    from .check import check as run
+    from .setup_check import check as run
 
     return run(providers, ask=ask)
 
