@@ -227,7 +227,8 @@ def draw_images(
     noun = _noun(requests[0]) if requests else "image"
     done = [0]
     lock = threading.Lock()
-    ctx.progress(0, total, f"Drawing {total} {noun}s ...")
+    # Said on the calling thread, so a panel that shows only its own thread's news sees it.
+    ctx.progress(0, total, f"Drawing {noun} 1 of {total} ...")
     note = None
     if ref_bytes and not getattr(provider, "takes_references", False):
         note = (f"{provider.name}/{provider.model} takes no image input: drawn from the prompt "
