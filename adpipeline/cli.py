@@ -136,7 +136,28 @@ def _parser() -> argparse.ArgumentParser:
     gc.add_argument("--min-age", type=_age, default=timedelta(hours=1), metavar="AGE",
                     help="keep anything newer than this, e.g. 1h (default), 30m, 2d")
     gc.set_defaults(handler=_gc)
+
+    providers = commands.add_parser("providers", help="check the provider setup")
+    checks = providers.add_subparsers(title="actions", metavar="ACTION", required=True)
+    check = checks.add_parser(
+        "check", help="what each capability uses, whether it answers, model and price",
+        description="For each capability (text, image, inpaint, video, voice, music): the "
+        "provider, model and base URL chosen from --provider and the environment "
+        "(ADPIPELINE_<CAPABILITY>_MODEL / _BASE_URL), whether it answers a free call, the "
+        "price and the date of the price table. Exit 1 if a chosen provider does not answer.")
+    check.add_argument("--provider", action="append", default=[], metavar="CAP=NAME",
+                       help="e.g. text=openai:gpt-5.4-mini or image=replicate (repeatable)")
+    check.add_argument("--offline", action="store_true", help="do not ask the providers")
+    check.set_defaults(handler=_check_providers)
     return parser
+
+
+def _check_providers(args: argparse.Namespace) -> int:
+    from .providers.setup_check import check, table
+
+    results = check(_providers(args.provider), ask=not args.offline)
+    print(table(results))
+    return 1 if any(r.answers is False for r in results) else 0
 
 
 def _age(text: str) -> timedelta:

@@ -27,11 +27,18 @@ class SessionNotFound(AdPipelineError, KeyError):
 
 
 class ProviderError(AdPipelineError):
-    """A provider call failed. ``transient`` errors were already retried."""
+    """A provider call failed. ``transient`` errors were already retried.
 
-    def __init__(self, message: str, *, transient: bool = False) -> None:
+    ``status`` is the HTTP status when there was one; ``retry_after`` the seconds the
+    service asked to wait (a 429's ``Retry-After``), which the gateway honours.
+    """
+
+    def __init__(self, message: str, *, transient: bool = False, status: int | None = None,
+                 retry_after: float | None = None) -> None:
         super().__init__(message)
         self.transient = transient
+        self.status = status
+        self.retry_after = retry_after
 
 
 class BudgetExceeded(AdPipelineError):

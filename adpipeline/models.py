@@ -313,6 +313,11 @@ class LedgerEntry(_Record):
     cost_usd: float
     cached: bool
     time: datetime = Field(default_factory=now)
+    #: The estimate checked against the budget before the call; ``cost_usd`` is the real
+    #: cost where the response said (its ``usage``), else the same estimate.
+    estimate_usd: float | None = None
+    #: Something a person should know about the call ("takes no reference images").
+    note: str | None = None
     #: The call-cache entry this call made or used, so garbage collection keeps it.
     key: str | None = None
 

@@ -12,10 +12,11 @@ fi
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 "$venv/bin/python" -m pip install --quiet -e ".[test]"
 
-if [ ! -x /usr/bin/chromium ]; then
+# chromium for the browser tests; libgomp1 for llama.cpp's server (xllamacpp).
+if [ ! -x /usr/bin/chromium ] || ! ldconfig -p | grep -q libgomp.so.1; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libgomp1 >/dev/null
 fi
 
 # A widget must never pick up a dev server or a file watcher in CI.

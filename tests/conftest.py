@@ -20,7 +20,11 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     store = tmp_path / "home"
     monkeypatch.setenv("ADPIPELINE_HOME", str(store))
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "REPLICATE_API_TOKEN",
-                 "ADPIPELINE_PROVIDERS", "ADPIPELINE_OPENAI_MODEL"):
+                 "ADPIPELINE_PROVIDERS", "ADPIPELINE_OPENAI_MODEL", "ADPIPELINE_TEXT_JSON",
+                 "ADPIPELINE_CONCURRENCY", "REPLICATE_BASE_URL",
+                 *(f"ADPIPELINE_{c.upper()}_{k}" for c in ("text", "image", "inpaint", "video",
+                                                           "voice", "music")
+                   for k in ("MODEL", "BASE_URL"))):
         monkeypatch.delenv(name, raising=False)
     yield store
     for cached in list(entry._stores.values()):

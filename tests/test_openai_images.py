@@ -47,8 +47,11 @@ def test_generate_returns_a_png_fitted_to_the_requested_size(openai: FakeOpenAI)
     assert tuple(pixels[360, 640]) == (10, 150, 140)
     (request,) = openai.requests
     assert request.path == "/v1/images/generations"
-    assert request.body["model"] == "gpt-image-1"
-    assert request.body["size"] == "1536x1024"  # the landscape size closest to 16:9
+    # Issue 10: gpt-image-1 is shut down; gpt-image-2.x is asked for the frame's own size
+    # (no crop) at an explicit quality, which is what the price table is keyed by.
+    assert request.body["model"] == "gpt-image-2.5-flare"
+    assert request.body["size"] == "1280x720"
+    assert request.body["quality"] == "medium"
     assert "a teal bottle" in request.body["prompt"]
     assert request.headers["authorization"] == f"Bearer {KEY}"
 
@@ -57,7 +60,7 @@ def test_portrait_requests_ask_for_a_portrait_size(openai: FakeOpenAI) -> None:
     openai.reply(200, image_result(_solid((200, 0, 0), 1024, 1536)))
     out = OpenAIImageProvider().generate(_request(720, 1280), [])
     assert _decode(out).shape == (1280, 720, 3)
-    assert openai.requests[0].body["size"] == "1024x1536"
+    assert openai.requests[0].body["size"] == "720x1280"
 
 
 def test_edit_sends_a_mask_transparent_where_to_edit(openai: FakeOpenAI) -> None:
@@ -76,7 +79,9 @@ def test_edit_sends_a_mask_transparent_where_to_edit(openai: FakeOpenAI) -> None
     (request,) = openai.requests
     assert request.path == "/v1/images/edits"
     assert request.headers["content-type"].startswith("multipart/form-data")
-    assert request.body["prompt"] == "a yellow sticker" and request.body["model"] == "gpt-image-1"
+    assert request.body["prompt"] == "a yellow sticker"
+    assert request.body["model"] == "gpt-image-2.5-flare"
+    assert request.body["size"] == f"{width}x{height}"  # the size of the image sent
     (sent_image,) = request.files["image"]
     assert sent_image.data == image
     (sent_mask,) = request.files["mask"]
@@ -100,8 +105,13 @@ def test_edit_with_a_mask_of_another_size_is_scaled_to_the_image(openai: FakeOpe
     openai.reply(200, image_result(_solid((255, 255, 255), 1024, 1024)))
     out = OpenAIImageProvider().inpaint(image, _png(painted), "a cloud", 1)
     assert _decode(out).shape == (360, 640, 3)
+    # Issue 10: gpt-image-2.x takes sizes in multiples of 16, so 640x360 goes as 640x352;
+    # image, mask and the size asked for agree, and the answer is fitted back to 640x360.
     (sent_mask,) = openai.requests[0].files["mask"]
-    assert _decode(sent_mask.data).shape == (360, 640, 4)
+    (sent_image,) = openai.requests[0].files["image"]
+    assert _decode(sent_mask.data).shape == (352, 640, 4)
+    assert _decode(sent_image.data).shape[:2] == (352, 640)
+    assert openai.requests[0].body["size"] == "640x352"
 
 
 def test_an_answer_without_image_data_is_a_provider_error(openai: FakeOpenAI) -> None:
@@ -127,7 +137,10 @@ def test_reference_images_through_the_pipeline(openai: FakeOpenAI, home: Path) -
     assert [_decode(item.png).shape for item in items] == [(720, 1280, 3)] * 3
     assert len(openai.requests) == 4
     paid = [e for e in p.session.ledger if e.provider == "openai"]
-    assert [(e.cost_usd, e.cached) for e in paid] == [(0.042, False)] * 3
+    # Issue 10: the real cost from the answer's usage (50 text tokens in, 1056 image
+    # tokens out), next to the estimate that was checked against the budget.
+    assert [(round(e.cost_usd, 5), e.estimate_usd, e.cached) for e in paid] == [
+        (0.04249, 0.063, False)] * 3
     assert KEY not in p.session.model_dump_json() + repr(p.providers.image)
     for path in home.rglob("*"):
         if path.is_file():

@@ -153,7 +153,9 @@ def batch(
         job.update({k: v for k, v in options.items() if k not in job})
         job["home"] = str(home) if home is not None else None
     own = executor is None
-    pool = executor or ThreadPoolExecutor(max_workers=2)
+    # Sessions wait on providers, not on this machine's cores: run them all at once (up
+    # to a bound); each session's own calls are bounded by ADPIPELINE_CONCURRENCY.
+    pool = executor or ThreadPoolExecutor(max_workers=max(1, min(len(jobs), 8)))
     try:
         return list(pool.map(_run_one, jobs))
     finally:

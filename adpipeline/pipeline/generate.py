@@ -8,12 +8,17 @@ so regenerating keeps them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import tempfile
+import threading
 from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import InvalidInput
 from ..models import (
@@ -31,6 +36,8 @@ from ..providers import Providers
 from ..providers.base import ImageRequest, Progress, VideoRequest
 from ..providers.gateway import Gateway
 from ..store import Blobs
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -190,16 +197,16 @@ def draw_images(
     """
     provider = ctx.providers.image
     ref_bytes = [ctx.blobs.get(name) for name in references]
-    assets: list[ImageAsset] = []
-    total = len(requests)
+    slots: list[ImageAsset | None] = []
+    todo: list[tuple[int, ImageRequest]] = []
     for i, request in enumerate(requests):
         old = previous[i] if i < len(previous) else None
         mine = [f for f in feedback if f.item is None or f.item == i]
         if only is not None and i != only and old is not None:
-            assets.append(old)
+            slots.append(old)
             continue
         if old is not None and not fresh and not mine and old.source != "generated":
-            assets.append(old)  # an inpainted or uploaded item is the person's work: keep it
+            slots.append(old)  # an inpainted or uploaded item is the person's work: keep it
             continue
         adjustments = dict(old.adjustments) if old is not None and not fresh else {}
         for f in mine:
@@ -213,23 +220,80 @@ def draw_images(
         seed = old.seed if old is not None and (mine or not fresh) else seeds[i]
         if adjustments.get("setting"):
             request = request.model_copy(update={"setting": adjustments["setting"]})
-        request = request.model_copy(update={"seed": seed, "adjustments": adjustments})
-        ctx.progress(i, total, f"Drawing {_noun(request)} {i + 1} of {total} ...")
-        params = request.model_dump(mode="json")
-        def draw(r: ImageRequest = request) -> str:
-            return ctx.blobs.put(provider.generate(r, ref_bytes), "png")
+        todo.append((i, request.model_copy(update={"seed": seed, "adjustments": adjustments})))
+        slots.append(None)
 
-        name = ctx.gateway.call(provider, "generate", params, draw, inputs=references)
-        assets.append(ImageAsset(
+    total = len(todo)
+    noun = _noun(requests[0]) if requests else "image"
+    done = [0]
+    lock = threading.Lock()
+    # Said on the calling thread, so a panel that shows only its own thread's news sees it.
+    ctx.progress(0, total, f"Drawing {noun} 1 of {total} ...")
+    note = None
+    if ref_bytes and not getattr(provider, "takes_references", False):
+        note = (f"{provider.name}/{provider.model} takes no image input: drawn from the prompt "
+                "alone, not from the approved reference sheets")
+
+    def draw(number: int, request: ImageRequest) -> ImageAsset:
+        with lock:
+            ctx.progress(done[0], total, f"Drawing {noun} {number} of {total} ...")
+
+        def make() -> str:
+            return ctx.blobs.put(provider.generate(request, ref_bytes), "png")
+
+        name = ctx.gateway.call(provider, "generate", request.model_dump(mode="json"), make,
+                                inputs=references)
+        with lock:
+            done[0] += 1
+            ctx.progress(done[0], total, f"{done[0]} of {total} {noun}s done")
+        return ImageAsset(
             kind=request.kind, label=request.label, prompt=request.prompt, blob=name,
-            width=request.width, height=request.height, seed=seed,
-            scene=i + 1 if request.kind == "frame" else None, references=list(references),
-            adjustments=adjustments,
+            width=request.width, height=request.height, seed=request.seed,
+            references=list(references),
+            adjustments=dict(request.adjustments),
             shows_headline=request.kind == "frame" and bool(request.on_screen_text)
             and getattr(provider, "draws_headline", False),
-        ))
-    ctx.progress(total, total, f"Drew {total} images")
-    return assets
+            note=note or "",
+        )
+
+    jobs = [functools.partial(draw, n, r) for n, (_, r) in enumerate(todo, start=1)]
+    for (i, _), asset in zip(todo, run_bounded(jobs), strict=True):
+        slots[i] = asset.model_copy(update={"scene": i + 1 if asset.kind == "frame" else None})
+    ctx.progress(total, total, f"Drew {total} {noun}s")
+    return [a for a in slots if a is not None]
+
+
+def concurrency() -> int:
+    """How many provider calls a stage makes at once: ``ADPIPELINE_CONCURRENCY``, else 4.
+
+    Remote image models take seconds a picture and are billed per picture, so drawing
+    a storyboard's frames together costs the same and ends several times sooner; the
+    bound keeps within providers' rate limits (a 429 is retried by the gateway)."""
+    raw = os.environ.get("ADPIPELINE_CONCURRENCY", "").strip()
+    try:
+        value = int(raw) if raw else 4
+    except ValueError:
+        raise InvalidInput(f"ADPIPELINE_CONCURRENCY={raw!r}: use a whole number such as 4.") from None
+    if not 1 <= value <= 64:
+        raise InvalidInput(f"ADPIPELINE_CONCURRENCY={value}: use 1 to 64.")
+    return value
+
+
+def run_bounded(jobs: Sequence[Callable[[], T]], limit: int | None = None) -> list[T]:
+    """Run ``jobs`` with at most ``limit`` at once; results in order. The first failure
+    is raised once the calls already in flight have ended; jobs not yet started are
+    dropped, so a budget stop or a refusal does not start more paid calls."""
+    if len(jobs) <= 1:
+        return [job() for job in jobs]
+    workers = min(limit or concurrency(), len(jobs))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="adpipeline-call") as pool:
+        futures = [pool.submit(job) for job in jobs]
+        try:
+            return [future.result() for future in futures]
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
 
 
 def _noun(request: ImageRequest) -> str:

@@ -1,8 +1,14 @@
-"""OpenAI, or any OpenAI-compatible endpoint (Ollama, vLLM, LM Studio) via ``OPENAI_BASE_URL``.
+"""OpenAI, or any OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, llama.cpp).
+
+Each capability has its own model and address: ``providers={"text": {"provider":
+"openai", "model": "llama3.1", "base_url": "http://127.0.0.1:11434/v1"}}`` or
+``ADPIPELINE_TEXT_MODEL`` / ``ADPIPELINE_TEXT_BASE_URL``; ``OPENAI_BASE_URL`` is the
+fallback for all. Models, prices and shutdowns: :mod:`.openai_catalog`.
 
 The key is read from ``OPENAI_API_KEY`` when the client is first needed and lives only
 in the client object; it never reaches a session, a cache key, a ledger or a log.
-The client's own retries are off: the gateway retries, so there is one policy.
+The client's own retries are off and its timeout is the gateway's deadline for the
+call: the gateway retries, so there is one policy.
 """
 
 from __future__ import annotations
@@ -16,15 +22,26 @@ from typing import Any
 
 from ..errors import InvalidInput, ProviderError
 from ..models import Brief, Feedback, StageName, Story
+from . import openai_catalog as catalog
 from .base import Cost, FeedbackPlan, ImageRequest, Speech, SpeechRequest
-from .offline.sound_feedback import sound_changes
-from .offline.story import split_duration
+from .gateway import remaining, report_cost
+from .prompts import (
+    PLAN_SCHEMA,
+    image_prompt,
+    plan_messages,
+    read_plan,
+    read_story,
+    retime,
+    story_messages,
+    story_schema,
+)
+from .structured import ask_json
 
-# USD per million input / output tokens, and per image.
-_TEXT_PRICES = {"gpt-4o-mini": (0.15, 0.60), "gpt-4.1-mini": (0.40, 1.60), "gpt-4o": (2.50, 10.0),
-                "gpt-4.1": (2.00, 8.00)}
-_IMAGE_PRICES = {"gpt-image-1": 0.042, "dall-e-3": 0.040, "dall-e-2": 0.020}
+__all__ = ["OpenAIImageProvider", "OpenAITextProvider", "OpenAIVoiceProvider", "retime"]
+
 _STORY_OUTPUT_TOKENS = 1800
+#: Content-policy refusals: not the network's fault, so never retried.
+_REFUSALS = ("moderation_blocked", "content_policy_violation")
 
 
 def _price(table: dict[str, Any], model: str, base_url: str | None) -> Any:
@@ -41,14 +58,20 @@ def _price(table: dict[str, Any], model: str, base_url: str | None) -> Any:
 class _OpenAIBase:
     name = "openai"
     default_model = ""
+    #: Seconds one call may take (the gateway's deadline; also the HTTP timeout).
+    deadline_s = 300.0
 
-    def __init__(self, model: str | None = None) -> None:
-        self.model = model or os.environ.get("ADPIPELINE_OPENAI_MODEL") or self.default_model
-        self._base_url = os.environ.get("OPENAI_BASE_URL") or None
+    def __init__(self, model: str | None = None, base_url: str | None = None) -> None:
+        self.model = model or self.default_model
+        self._base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
         self._client: Any = None
 
     def __repr__(self) -> str:  # never show the client: it holds the key
         return f"{type(self).__name__}(model={self.model!r})"
+
+    @property
+    def base_url(self) -> str | None:
+        return self._base_url
 
     def client(self) -> Any:
         if self._client is None:
@@ -58,33 +81,56 @@ class _OpenAIBase:
                 raise InvalidInput(
                     "the openai provider needs the openai package: pip install 'adpipeline[openai]'."
                 ) from None
+            if not self._base_url and (why := catalog.refusal(self.model)):
+                # Refused before any request: the call would fail anyway, after a round trip.
+                raise InvalidInput(why)
             key = os.environ.get("OPENAI_API_KEY")
             if not key and not self._base_url:
                 raise InvalidInput(
-                    "the openai provider needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local "
-                    "OpenAI-compatible server such as Ollama); set it, or use the offline provider."
+                    "the openai provider needs OPENAI_API_KEY (or a base_url such as "
+                    "ADPIPELINE_TEXT_BASE_URL=http://127.0.0.1:11434/v1 for a local "
+                    "OpenAI-compatible server); set it, or use the offline provider."
                 )
             self._client = openai.OpenAI(
-                api_key=key or "not-needed", base_url=self._base_url, max_retries=0, timeout=120
+                api_key=key or "not-needed", base_url=self._base_url, max_retries=0,
+                timeout=self.deadline_s,
             )
         return self._client
+
+    def _api(self) -> Any:
+        """The client with this call's remaining deadline as its timeout."""
+        return self.client().with_options(timeout=remaining(self.deadline_s))
 
     def _call(self, what: str, fn: Any) -> Any:
         import openai
 
         try:
             return fn()
-        except (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError,
-                openai.InternalServerError) as exc:
+        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
             raise ProviderError(f"OpenAI {what} failed for now: {type(exc).__name__}",
                                 transient=True) from None
+        except (openai.RateLimitError, openai.InternalServerError) as exc:
+            raise ProviderError(
+                f"OpenAI {what} failed for now (HTTP {exc.status_code}): {_message(exc)}",
+                transient=True, status=exc.status_code, retry_after=_retry_after(exc),
+            ) from None
         except openai.AuthenticationError:
             raise ProviderError(
-                "OpenAI rejected the API key (401): check OPENAI_API_KEY."
+                "OpenAI rejected the API key (401): check OPENAI_API_KEY.", status=401
             ) from None
         except openai.APIStatusError as exc:
+            if exc.status_code >= 500:
+                raise ProviderError(f"OpenAI {what} failed for now (HTTP {exc.status_code})",
+                                    transient=True, status=exc.status_code) from None
+            if _code(exc) in _REFUSALS:
+                raise ProviderError(
+                    f"OpenAI refused the {what} under its content policy: {_message(exc)} "
+                    "Change the prompt (feedback, or edit the scene) and regenerate.",
+                    status=exc.status_code,
+                ) from None
             raise ProviderError(
-                f"OpenAI {what} failed with HTTP {exc.status_code}: {_message(exc)}"
+                f"OpenAI {what} failed with HTTP {exc.status_code}: {_message(exc)}",
+                status=exc.status_code,
             ) from None
 
 
@@ -97,155 +143,208 @@ def _message(exc: Any) -> str:
     return str(exc)[:300]
 
 
+def _code(exc: Any) -> str | None:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict):
+            return str(error.get("code") or error.get("type") or "") or None
+    return None
+
+
+def _retry_after(exc: Any) -> float | None:
+    response = getattr(exc, "response", None)
+    value = response.headers.get("retry-after") if response is not None else None
+    try:
+        return min(float(value), 120.0) if value is not None else None
+    except ValueError:
+        return None  # an HTTP date: rare for APIs; the backoff applies
+
+
 class OpenAITextProvider(_OpenAIBase):
-    default_model = "gpt-4o-mini"
+    default_model = catalog.DEFAULT_TEXT_MODEL
+
+    def __init__(self, model: str | None = None, base_url: str | None = None) -> None:
+        # ADPIPELINE_OPENAI_MODEL (the old, shared setting) now names the text model only.
+        super().__init__(model or os.environ.get("ADPIPELINE_OPENAI_MODEL"), base_url)
+
+    @property
+    def strict(self) -> bool:
+        """OpenAI's own endpoint enforces strict schemas; local servers are given bounds
+        (max lengths) instead, which their grammar-constrained decoding honours."""
+        return self._base_url is None or "api.openai.com" in self._base_url
 
     def estimate(self, operation: str, params: dict[str, Any]) -> Cost:
         prompt_tokens = len(json.dumps(params, default=str)) / 4 + 400
         output_tokens = _STORY_OUTPUT_TOKENS if operation == "write_story" else 250
-        price_in, price_out = _price(_TEXT_PRICES, self.model, self._base_url) or (0.0, 0.0)
+        price_in, price_out = _price(catalog.TEXT_PRICES, self.model, self._base_url) or (0.0, 0.0)
         usd = (prompt_tokens * price_in + output_tokens * price_out) / 1e6
         return Cost(units=round(prompt_tokens + output_tokens), unit="tokens", usd=round(usd, 6))
+
+    def _send(self, what: str, *, seed: int | None, max_tokens: int) -> Any:
+        def send(messages: list[dict[str, str]], response_format: dict[str, Any] | None) -> str:
+            extra: dict[str, Any] = {}
+            if response_format is not None:
+                extra["response_format"] = response_format
+            if seed is not None:
+                extra["seed"] = seed
+            # OpenAI's newer models take only max_completion_tokens; local servers (Ollama,
+            # LM Studio, llama.cpp) all know max_tokens.
+            extra["max_completion_tokens" if self.strict else "max_tokens"] = max_tokens
+            response = self._call(what, lambda: self._api().chat.completions.create(
+                model=self.model, messages=messages, **extra))
+            cost = catalog.text_usage_cost(self.model, getattr(response, "usage", None))
+            if cost is not None:
+                report_cost(cost)
+            choice = response.choices[0]
+            refusal = getattr(choice.message, "refusal", None)
+            if refusal:
+                raise ProviderError(f"OpenAI refused the {what}: {refusal}")
+            return str(choice.message.content or "")
+
+        return send
 
     def write_story(
         self, brief: Brief, previous: Story | None, feedback: list[Feedback], seed: int
     ) -> Story:
-        schema = Story.model_json_schema()
-        instructions = (
-            "You write video-ad stories. Reply with JSON only, matching the schema. Pick an ad "
-            "framework (AIDA, PAS, BAB, FAB, problem-solution or testimonial) and say why in "
-            "framework_reason. Write 3 to 8 scenes with start_s and duration_s in seconds that "
-            f"sum to {brief.duration_s}; each with setting, time_of_day, action, camera, "
-            "voiceover, on_screen_text (at most 6 words) and visual_prompt. End with a call "
-            "to action scene."
+        system, user = story_messages(brief, previous, feedback, seed)
+        return ask_json(
+            self._send("story", seed=seed, max_tokens=_STORY_OUTPUT_TOKENS * 2), system, user,
+            name="story", schema=story_schema(self.strict), strict=self.strict,
+            read=lambda data: read_story(data, brief), who=f"OpenAI model {self.model}",
         )
-        user: dict[str, Any] = {"brief": brief.model_dump(mode="json")}
-        if previous is not None:
-            user["previous_story"] = previous.model_dump(mode="json")
-            user["apply_feedback"] = [f.text for f in feedback] or ["write a different variant"]
-        response = self._call("story", lambda: self.client().chat.completions.create(
-            model=self.model,
-            seed=seed,
-            messages=[{"role": "system", "content": instructions},
-                      {"role": "user", "content": json.dumps(user)}],
-            response_format={"type": "json_schema",
-                             "json_schema": {"name": "story", "schema": schema}},
-        ))
-        content = response.choices[0].message.content or ""
-        try:
-            story = Story.model_validate_json(content)
-        except ValueError as exc:
-            raise ProviderError(
-                f"OpenAI returned a story that does not fit the schema ({exc.__class__.__name__}); "
-                "regenerate to try again."
-            ) from None
-        return retime(story, brief.duration_s)
 
     def interpret(
         self, stage: StageName, text: str, item: int | None, story: Story | None
     ) -> FeedbackPlan:
-        instructions = (
-            f"You help a person review the {stage} stage of a video ad. Answer with JSON: "
-            '{"reply": one or two sentences saying what you will change, "action": null, '
-            '"regenerate" or "approve"}. Only choose approve or regenerate when the person asks.'
+        system, user = plan_messages(stage, text, item, story)
+        return ask_json(
+            self._send("chat", seed=None, max_tokens=400), system, user, name="reply",
+            schema=PLAN_SCHEMA, strict=self.strict, read=lambda data: read_plan(data, stage, text),
+            who=f"OpenAI model {self.model}",
         )
-        context = {"message": text, "item": item,
-                   "story": story.model_dump(mode="json") if story else None}
-        response = self._call("chat", lambda: self.client().chat.completions.create(
-            model=self.model,
-            messages=[{"role": "system", "content": instructions},
-                      {"role": "user", "content": json.dumps(context)}],
-            response_format={"type": "json_object"},
-        ))
-        try:
-            data = json.loads(response.choices[0].message.content or "{}")
-        except json.JSONDecodeError:
-            data = {}
-        action = data.get("action") if data.get("action") in ("regenerate", "approve") else None
-        reply = str(data.get("reply") or "Noted; I will apply it when you regenerate.")[:600]
-        changes: dict[str, Any] = {"instruction": text}
-        if stage == "video":
-            # The sound settings are structured: read them with the offline rules, so
-            # "no music" works whichever model chats.
-            changes.update(sound_changes(text)[0])
-        return FeedbackPlan(reply=reply, changes=changes, action=action)
-
 
     def complete(self, system: str, user: str, *, seed: int, max_tokens: int = 600) -> str:
-        """One JSON answer to ``system`` + ``user`` (the prompt tools' critic and rewriter)."""
-        response = self._call("completion", lambda: self.client().chat.completions.create(
-            model=self.model, seed=seed, max_tokens=max_tokens,
-            messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
-            response_format={"type": "json_object"},
-        ))
-        return str(response.choices[0].message.content or "")
+        """One JSON answer to ``system`` + ``user`` (the prompt tools' critic and rewriter).
 
-
-def retime(story: Story, duration_s: int) -> Story:
-    """Make scene timings sum exactly to ``duration_s`` (models are approximate)."""
-    durations = split_duration(duration_s, [s.beat for s in story.scenes])
-    start = 0.0
-    scenes = []
-    for scene, duration in zip(story.scenes, durations, strict=True):
-        scenes.append(scene.model_copy(update={"start_s": start, "duration_s": duration}))
-        start += duration
-    return story.model_copy(update={"scenes": scenes})
+        Asked as ``json_object``; a server that refuses that (LM Studio: HTTP 400) is
+        asked again without it, since the prompt already says JSON."""
+        send = self._send("completion", seed=seed, max_tokens=max_tokens)
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        try:
+            return str(send(messages, {"type": "json_object"}))
+        except ProviderError as exc:
+            if exc.status != 400:
+                raise
+            return str(send(messages, None))
 
 
 class OpenAIImageProvider(_OpenAIBase):
+    """``images.generate`` and ``images.edit``: a storyboard frame is an edit of the
+    approved reference sheets (several input images), so product and cast stay the same
+    from shot to shot; inpainting is an edit with a mask."""
+
     draws_headline = False  # generated pictures carry no ad text; the video adds it
-    default_model = "gpt-image-1"
+    takes_references = True
+    default_model = catalog.DEFAULT_IMAGE_MODEL
+    #: OpenAI takes up to 16 input images per edit.
+    MAX_REFERENCES = 16
+
+    def __init__(self, model: str | None = None, base_url: str | None = None,
+                 capability: str = "image", quality: str | None = None) -> None:
+        super().__init__(model, base_url)
+        self.capability = capability
+        self.quality = quality or os.environ.get("ADPIPELINE_IMAGE_QUALITY") or catalog.DEFAULT_QUALITY
 
     def estimate(self, operation: str, params: dict[str, Any]) -> Cost:
-        usd = _price(_IMAGE_PRICES, self.model, self._base_url) or 0.0
-        return Cost(units=1, unit="images", usd=usd)
+        width, height = _request_size(self.model, int(params.get("width", 1024)),
+                                      int(params.get("height", 1024)))
+        usd = catalog.image_price(self.model, self.quality, width, height)
+        if usd is None:
+            # Unlisted: free on a custom endpoint, the dearest listed on OpenAI's own.
+            usd = 0.0 if self._base_url else max(
+                catalog.image_price(m, "high", width, height) or 0 for m in catalog.IMAGE_PRICES)
+        return Cost(units=1, unit="images", usd=round(usd, 6))
 
     def generate(self, request: ImageRequest, references: list[bytes]) -> bytes:
-        prompt = _image_prompt(request)
-        response = self._call("image", lambda: self.client().images.generate(
-            model=self.model, prompt=prompt, size=_size(request.width, request.height), n=1,
-        ))
+        size = _size_text(*_request_size(self.model, request.width, request.height))
+        refs = references[: self.MAX_REFERENCES]
+        prompt = image_prompt(request, with_references=bool(refs))
+        if refs:
+            files = [(f"reference-{i}.png", data, "image/png") for i, data in enumerate(refs)]
+            response = self._call("image", lambda: self._api().images.edit(
+                model=self.model, image=files, prompt=prompt, size=size, quality=self.quality,
+                n=1,
+            ))
+        else:
+            response = self._call("image", lambda: self._api().images.generate(
+                model=self.model, prompt=prompt, size=size, quality=self.quality, n=1,
+            ))
+        self._report_usage(response)
         return _fit_png(_image_bytes(response), request.width, request.height)
 
+    def _report_usage(self, response: Any) -> None:
+        cost = catalog.image_usage_cost(self.model, getattr(response, "usage", None))
+        if cost is not None:
+            report_cost(cost)
+
     def inpaint(self, image: bytes, mask: bytes, prompt: str, seed: int) -> bytes:
+        """Repaint the mask's white pixels. OpenAI edits where the mask is transparent
+        (alpha 0) and wants image and mask the same size, which is also the size asked
+        for, so the answer lines up with the mask pixel for pixel."""
         from PIL import Image
 
+        from ..media.images import encode_png
+
         source = Image.open(io.BytesIO(image)).convert("RGBA")
-        # OpenAI edits where the mask is transparent; ours is white where to edit.
+        width, height = _request_size(self.model, source.width, source.height)
+        sent = source if source.size == (width, height) else source.resize(
+            (width, height), Image.Resampling.LANCZOS)
         alpha = Image.open(io.BytesIO(mask)).convert("L").point(lambda v: 0 if v > 127 else 255)
-        if alpha.size != source.size:
-            # OpenAI refuses a mask of another size, and putalpha would raise.
-            alpha = alpha.resize(source.size, Image.Resampling.NEAREST)
-        cutout = source.copy()
+        if alpha.size != sent.size:
+            alpha = alpha.resize(sent.size, Image.Resampling.NEAREST)
+        cutout = sent.copy()
         cutout.putalpha(alpha)
         buffer = io.BytesIO()
         cutout.save(buffer, "PNG")
-        response = self._call("image edit", lambda: self.client().images.edit(
-            model=self.model, image=("image.png", image), mask=("mask.png", buffer.getvalue()),
-            prompt=prompt, n=1,
+        response = self._call("image edit", lambda: self._api().images.edit(
+            model=self.model, image=("image.png", image if sent is source else
+                                     encode_png(sent.convert("RGB")), "image/png"),
+            mask=("mask.png", buffer.getvalue(), "image/png"), prompt=prompt,
+            size=_size_text(width, height), quality=self.quality, n=1,
         ))
+        self._report_usage(response)
         return keep_unmasked(image, _image_bytes(response), mask)
 
 
-def _image_prompt(request: ImageRequest) -> str:
-    parts = [request.prompt, f"storyboard {request.kind}, {request.camera} framing"]
-    if request.adjustments:
-        parts.append("adjust: " + ", ".join(f"{k} {v}" for k, v in request.adjustments.items()))
-    return "; ".join(parts)
-
-
-def _size(width: int, height: int) -> str:
+def _request_size(model: str, width: int, height: int) -> tuple[int, int]:
+    """The size to ask for: the frame's own (in multiples of 16, ratio within 1:3..3:1)
+    for gpt-image-2.x, so nothing is cropped; else the nearest standard size."""
+    if catalog.takes_any_size(model):
+        ratio = max(1 / 3, min(3.0, width / height))
+        scale = min(1.0, 3840 / max(width, height))
+        w = max(256, round(width * scale / 16) * 16)
+        h = max(256, round(w / ratio / 16) * 16)
+        return w, h
     if width > height:
-        return "1536x1024"
+        return 1536, 1024
     if height > width:
-        return "1024x1536"
-    return "1024x1024"
+        return 1024, 1536
+    return 1024, 1024
+
+
+def _size_text(width: int, height: int) -> str:
+    return f"{width}x{height}"
 
 
 def _image_bytes(response: Any) -> bytes:
-    datum = response.data[0]
-    if getattr(datum, "b64_json", None):
-        return base64.b64decode(datum.b64_json)
+    data = getattr(response, "data", None) or []
+    if data and getattr(data[0], "b64_json", None):
+        try:
+            return base64.b64decode(data[0].b64_json, validate=True)
+        except ValueError:
+            raise ProviderError("OpenAI returned image data that does not decode; "
+                                "regenerate to try again.") from None
     raise ProviderError("OpenAI returned no image data; regenerate to try again.")
 
 
@@ -353,13 +452,14 @@ class OpenAIVoiceProvider(_OpenAIBase):
 
     default_model = "gpt-4o-mini-tts"
 
-    def __init__(self, model: str | None = None) -> None:
+    def __init__(self, model: str | None = None, base_url: str | None = None) -> None:
         # "openai:nova" picks a voice; "openai:tts-1-hd" a model; "openai:tts-1-hd:nova" both.
         voice = None
         if model and model.split(":")[-1] in _VOICES:
             *rest, voice = model.split(":")
             model = ":".join(rest) or None
-        super().__init__(model or os.environ.get("ADPIPELINE_VOICE_MODEL") or self.default_model)
+        super().__init__(model or os.environ.get("ADPIPELINE_VOICE_MODEL") or self.default_model,
+                         base_url)
         self.voice = voice or _VOICE_FOR["default"]
         self._warned = False
 
@@ -381,7 +481,7 @@ class OpenAIVoiceProvider(_OpenAIBase):
         extra: dict[str, Any] = {}
         if request.style and not self.model.startswith("tts-1"):
             extra["instructions"] = f"Read this as a video-ad voiceover: {request.style}."
-        response = self._call("speech", lambda: self.client().audio.speech.create(
+        response = self._call("speech", lambda: self._api().audio.speech.create(
             model=self.model, voice=request.voice, input=request.text, response_format="wav",
             speed=request.speed, **extra,
         ))

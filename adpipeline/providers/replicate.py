@@ -50,6 +50,7 @@ from urllib.parse import urlsplit
 
 from ..errors import InvalidInput, ProviderError
 from ..models import Brief, Feedback, Scene, StageName, Story
+from . import replicate_models as families
 from .base import (
     Cost,
     FeedbackPlan,
@@ -60,8 +61,18 @@ from .base import (
     SpeechRequest,
     VideoRequest,
 )
-from .offline.sound_feedback import sound_changes
-from .openai import decode_output, keep_unmasked, retime
+from .gateway import remaining, report_note
+from .openai import decode_output, keep_unmasked
+from .prompts import (
+    PLAN_SCHEMA,
+    image_prompt,
+    plan_messages,
+    read_plan,
+    read_story,
+    story_messages,
+    story_schema,
+)
+from .structured import ask_json
 
 T = TypeVar("T")
 
@@ -150,7 +161,8 @@ class ReplicateProvider:
 
     name = "replicate"
 
-    def __init__(self, capability: str, model: str | None = None) -> None:
+    def __init__(self, capability: str, model: str | None = None,
+                 base_url: str | None = None) -> None:
         if capability not in DEFAULT_MODELS:
             raise InvalidInput(
                 f"Replicate has no {capability!r} capability here: use one of "
@@ -158,8 +170,22 @@ class ReplicateProvider:
             )
         self.capability = capability
         self.model = model or DEFAULT_MODELS[capability]
-        self._base_url = os.environ.get("REPLICATE_BASE_URL") or None
+        self._base_url = base_url or os.environ.get("REPLICATE_BASE_URL") or None
         self._client: Any = None
+        self._schemas: dict[str, dict[str, Any]] = {}
+
+    @property
+    def deadline_s(self) -> float:
+        """The gateway's deadline for one call of this capability."""
+        return _DEADLINE_S[self.capability]
+
+    @property
+    def base_url(self) -> str | None:
+        return self._base_url
+
+    @property
+    def takes_references(self) -> bool:
+        return self.model.split(":", 1)[0].lower() in families.REFERENCE_FIELDS
 
     def __repr__(self) -> str:  # never show the client: it holds the token
         return f"ReplicateProvider(capability={self.capability!r}, model={self.model!r})"
@@ -255,9 +281,9 @@ class ReplicateProvider:
         if status == 429 or (status is not None and status >= 500):
             return ProviderError(
                 f"Replicate could not {what} for now (HTTP {status}); retrying may help. "
-                f"{detail}".strip(), transient=True,
+                f"{detail}".strip(), transient=True, status=status,
             )
-        return ProviderError(f"Replicate could not {what} (HTTP {status}): {detail}")
+        return ProviderError(f"Replicate could not {what} (HTTP {status}): {detail}", status=status)
 
     # ------------------------------------------------------------------ predictions
 
@@ -302,7 +328,7 @@ class ReplicateProvider:
         self, client: Any, predictions: list[Any], on_done: Callable[[int], None] | None
     ) -> list[Any]:
         started = time.monotonic()
-        deadline = started + _DEADLINE_S[self.capability]
+        deadline = started + min(_DEADLINE_S[self.capability], remaining(_DEADLINE_S[self.capability]))
         base_interval = max(0.0, float(getattr(client, "poll_interval", 0.5)))
         reported = 0
         while True:
@@ -328,7 +354,7 @@ class ReplicateProvider:
             if time.monotonic() > deadline:
                 raise ProviderError(
                     f"Replicate model {self.model} took longer than "
-                    f"{_DEADLINE_S[self.capability]:.0f} s, so it was canceled; regenerate to "
+                    f"{deadline - started:.0f} s, so it was canceled; regenerate to "
                     "try again later."
                 )
             # Poll often at first (an image takes seconds), then back off to one check
@@ -428,8 +454,14 @@ class ReplicateProvider:
             per_k = _SPEECH_PRICES.get(key, _UNKNOWN_SPEECH)
             return Cost(units=chars, unit="characters", usd=round(chars * per_k / 1000, 6))
         if operation == "render":
-            per_second, clip_s = _VIDEO_PRICES.get(key, _UNKNOWN_VIDEO)
             scenes = (params.get("story") or {}).get("scenes") or []
+            family = families.family_of(key)
+            if family is not None:
+                # Billed for the clip length asked for, not the scene's.
+                clips = sum(families.clip_seconds(family, float(s.get("duration_s", 0)))
+                            for s in scenes)
+                return Cost(units=clips, unit="seconds", usd=round(clips * family.usd_per_s, 6))
+            per_second, clip_s = _VIDEO_PRICES.get(key, _UNKNOWN_VIDEO)
             seconds = sum(
                 clip_s if clip_s is not None else max(_MIN_CLIP_S, float(s.get("duration_s", 0)))
                 for s in scenes
@@ -442,58 +474,33 @@ class ReplicateProvider:
     def write_story(
         self, brief: Brief, previous: Story | None, feedback: list[Feedback], seed: int
     ) -> Story:
-        """Ask the text model for a story as JSON, validate it, and fix its timings."""
-        system = (
-            "You write video-ad stories. Reply with one JSON object only -- no prose, no "
-            "code fences -- matching this JSON schema:\n"
-            + json.dumps(Story.model_json_schema(), separators=(",", ":"))
-            + "\nPick an ad framework (AIDA, PAS, BAB, FAB, problem-solution or testimonial) "
-            "and say why in framework_reason. Write 3 to 8 scenes, numbered from 1, with "
-            f"start_s and duration_s in seconds that sum to {brief.duration_s}; each with "
-            "beat, setting, time_of_day, action, camera, voiceover, on_screen_text (at most "
-            "6 words) and visual_prompt. End with a call-to-action scene."
-        )
-        user: dict[str, Any] = {"brief": brief.model_dump(mode="json"), "seed": seed}
-        if previous is not None:
-            user["previous_story"] = previous.model_dump(mode="json")
-            user["apply_feedback"] = [f.text for f in feedback] or ["write a different variant"]
-        text = self._complete(system, json.dumps(user), max_tokens=_STORY_OUTPUT_TOKENS + 500)
-        try:
-            story = Story.model_validate_json(_json_object(text))
-        except ValueError as exc:
-            raise ProviderError(
-                f"Replicate model {self.model} returned a story that does not fit the schema "
-                f"({exc.__class__.__name__}); regenerate to try again."
-            ) from None
-        return retime(story, brief.duration_s)
+        """Ask the text model for a story as JSON, validate it, and fix its timings.
+
+        Language models on Replicate take no ``response_format``: the schema goes in the
+        prompt, and :func:`~.structured.ask_json` strips fences and repairs once."""
+        system, user = story_messages(brief, previous, feedback, seed)
+        return ask_json(self._send(_STORY_OUTPUT_TOKENS + 500), system, user, name="story",
+                        schema=story_schema(strict=False), strict=False, mode="prompt",
+                        read=lambda data: read_story(data, brief),
+                        who=f"Replicate model {self.model}")
 
     def interpret(
         self, stage: StageName, text: str, item: int | None, story: Story | None
     ) -> FeedbackPlan:
         """Ask the text model what a chat message means for ``stage``."""
-        system = (
-            f"You help a person review the {stage} stage of a video ad. Answer with one JSON "
-            'object only: {"reply": one or two sentences saying what you will change, '
-            '"action": null, "regenerate" or "approve"}. Only choose approve or regenerate '
-            "when the person asks for it."
-        )
-        context = {"message": text, "item": item,
-                   "story": story.model_dump(mode="json") if story else None}
-        answer = self._complete(system, json.dumps(context), max_tokens=300)
-        try:
-            data = json.loads(_json_object(answer))
-        except ValueError:
-            data = {}
-        if not isinstance(data, dict):
-            data = {}
-        action = data.get("action") if data.get("action") in ("regenerate", "approve") else None
-        reply = str(data.get("reply") or "Noted; I will apply it when you regenerate.")[:600]
-        changes: dict[str, Any] = {"instruction": text}
-        if stage == "video":
-            # The sound settings are structured: read them with the offline rules, so
-            # "no music" works whichever model chats.
-            changes.update(sound_changes(text)[0])
-        return FeedbackPlan(reply=reply, changes=changes, action=action)
+        system, user = plan_messages(stage, text, item, story)
+        return ask_json(self._send(300), system, user, name="reply", schema=PLAN_SCHEMA,
+                        strict=False, mode="prompt", read=lambda data: read_plan(data, stage, text),
+                        who=f"Replicate model {self.model}")
+
+    def _send(self, max_tokens: int) -> Callable[[list[dict[str, str]], Any], str]:
+        def send(messages: list[dict[str, str]], _format: Any) -> str:
+            system = messages[0]["content"]
+            rest = "\n\n".join(f"{m['role']}: {m['content']}" if i else m["content"]
+                                for i, m in enumerate(messages[1:]))
+            return self._complete(system, rest, max_tokens=max_tokens)
+
+        return send
 
     def complete(self, system: str, user: str, *, seed: int, max_tokens: int = 600) -> str:
         """One answer to ``system`` + ``user`` (the prompt tools' critic and rewriter).
@@ -519,18 +526,31 @@ class ReplicateProvider:
     def generate(self, request: ImageRequest, references: list[bytes]) -> bytes:
         """Draw ``request`` and return a PNG of exactly its size (cover-fitted).
 
-        ``references`` are not sent: text-to-image models take no reference pictures;
-        the request's prompt already names the product, character and setting.
+        ``references`` (the approved sheets) go to models that take input images (FLUX.2
+        ``input_images``, Kontext ``input_image``); for one that does not, the ledger
+        says so, since shots will drift.
         """
         from ..media.images import encode_png, fit_to
 
         client = self.client()
-        (output,) = self._run(client, [self._image_input(request)])
+        model_input = self._image_input(request)
+        if references:
+            slot = families.REFERENCE_FIELDS.get(self.model.split(":", 1)[0].lower())
+            if slot is None:
+                report_note(f"{self.model} takes no image input: drawn from the prompt alone, "
+                            "not from the approved reference sheets")
+            else:
+                name, most = slot
+                files = [self._file_input(client, data, f"reference-{i}.png", "image/png")
+                         for i, data in enumerate(references[:most])]
+                model_input[name] = files if most > 1 else files[0]
+                model_input["prompt"] = image_prompt(request, with_references=True)
+        (output,) = self._run(client, [model_input])
         picture = self._fetch_image(client, output, "the image")
         return encode_png(fit_to(picture, request.width, request.height))
 
     def _image_input(self, request: ImageRequest) -> dict[str, Any]:
-        prompt = _image_prompt(request)
+        prompt = image_prompt(request)
         family = _family(self.model)
         if family == "flux":
             return {"prompt": prompt, "aspect_ratio": _aspect_ratio(request.width, request.height),
@@ -619,8 +639,10 @@ class ReplicateProvider:
         steps = count * 2 + 1
         client = self.client()
         progress(0, steps, f"Animating {count} scenes on Replicate ...")
+        aspect = families.nearest_aspect(f"{request.width}:{request.height}",
+                                         ["16:9", "9:16", "1:1"])
         inputs = [
-            self._video_input(client, scene, frame, request.seed + i)
+            self._video_input(client, scene, frame, request.seed + i, aspect)
             for i, (scene, frame) in enumerate(zip(story.scenes, frames, strict=True))
         ]
         outputs = self._run(client, inputs, on_done=lambda done: progress(
@@ -648,14 +670,39 @@ class ReplicateProvider:
             frame_count=frame_count,
         )
 
-    def _video_input(self, client: Any, scene: Scene, frame: bytes, seed: int) -> dict[str, Any]:
+    def _video_input(self, client: Any, scene: Scene, frame: bytes, seed: int,
+                     aspect: str) -> dict[str, Any]:
         image = self._file_input(client, frame, f"scene-{scene.index}.png", "image/png")
         if _family(self.model) == "svd":
             return {"input_image": image, "video_length": "25_frames_with_svd_xt",
                     "sizing_strategy": "maintain_aspect_ratio", "frames_per_second": 6,
                     "motion_bucket_id": 127, "cond_aug": 0.02, "decoding_t": 14, "seed": seed}
         prompt = f"{scene.visual_prompt}; {scene.action}; camera: {scene.camera}"
-        return {"prompt": prompt, "image": image, "seed": seed}
+        family = families.family_of(self.model)
+        if family is None:
+            return {"prompt": prompt, "image": image, "seed": seed}
+        model_input: dict[str, Any] = {"prompt": prompt, family.image_field: image, "seed": seed,
+                                       "duration": families.clip_seconds(family, scene.duration_s),
+                                       **family.extra}
+        if family.aspect_field:
+            model_input["aspect_ratio"] = aspect
+        if family.audio_off:
+            model_input["generate_audio"] = False
+        return families.fit_to_schema(self.model, model_input, self._openapi(client),
+                                      must_keep=(family.image_field,))
+
+    def _openapi(self, client: Any) -> dict[str, Any]:
+        """The model version's OpenAPI schema, read once per provider (a GET, no cost)."""
+        if self.model not in self._schemas:
+            owner_name, _, version = self.model.partition(":")
+            if version:
+                found = self._call("read the model's input schema",
+                                   lambda: client.models.get(owner_name).versions.get(version))
+            else:
+                found = self._call("read the model's input schema",
+                                   lambda: client.models.get(owner_name).latest_version)
+            self._schemas[self.model] = dict(getattr(found, "openapi_schema", None) or {})
+        return self._schemas[self.model]
 
 
 # ---------------------------------------------------------------------- helpers
@@ -671,15 +718,6 @@ def _family(model: str) -> str:
     if name == "stability-ai/stable-video-diffusion":
         return "svd"
     return "generic"
-
-
-def _image_prompt(request: ImageRequest) -> str:
-    parts = [request.prompt, f"storyboard {request.kind}, {request.camera} framing"]
-    if request.palette:
-        parts.append("palette: " + ", ".join(request.palette))
-    if request.adjustments:
-        parts.append("adjust: " + ", ".join(f"{k} {v}" for k, v in request.adjustments.items()))
-    return "; ".join(parts)
 
 
 _FLUX_RATIOS = ("1:1", "16:9", "21:9", "3:2", "2:3", "4:5", "5:4", "3:4", "4:3", "9:16", "9:21")
@@ -739,14 +777,6 @@ def _decode_data_uri(uri: str) -> bytes:
             payload.encode())
     except (binascii.Error, ValueError):
         raise ProviderError("Replicate returned a data URI that does not decode.") from None
-
-
-def _json_object(text: str) -> str:
-    """The JSON object in a model's answer, without code fences or chatter around it."""
-    start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end <= start:
-        raise ValueError("no JSON object in the answer")
-    return text[start:end + 1]
 
 
 def _ffmpeg(command: list[str], what: str) -> None:
