@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import random
 import sys
+import time
 from pathlib import Path
 
 from adpipeline.errors import ConflictError, SessionNotFound
@@ -91,9 +92,10 @@ def race(home: str, session_id: str, role: str, name: str, ops: int, out: str) -
     """
     store = SessionStore(home)
     done = Path(home) / "writers-done"
+    give_up = time.monotonic() + 300  # if the test died, never read forever
     with open(out, "w") as log:
         i = 0
-        while i < ops or (role == "reader" and not done.exists()):
+        while i < ops or (role == "reader" and not done.exists() and time.monotonic() < give_up):
             i += 1
             if role == "writer":
                 append_one(store, session_id, f"{name}-{i}")
