@@ -46,6 +46,7 @@ def llama_server() -> Iterator[str]:
     del server
 
 
+@pytest.mark.local_model
 @pytest.mark.timeout(600)
 def test_a_session_runs_on_a_real_local_server(llama_server: str, home: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
