@@ -381,7 +381,8 @@ def _show(args: argparse.Namespace) -> int:
     p = resume(args.session, home=args.home)
     session = p.session
     print(f"{session.id}: {session.title}\nbrief: {session.brief.prompt} "
-          f"({session.brief.duration_s} s, {session.brief.aspect})\nstage: {session.stage}")
+          f"({session.brief.duration_s} s, {session.brief.aspect})\nstage: {session.stage}\n"
+          "providers: " + ", ".join(f"{k}={v}" for k, v in session.providers.items()))
     for name, state in session.stages.items():
         print(f"  {name:<17} {state.status:<10} {len(state.versions)} version(s)"
               f"{'  error: ' + state.error if state.error else ''}")

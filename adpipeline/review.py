@@ -38,6 +38,7 @@ COMMANDS = """commands:
                          change) or a rectangle X,Y,W,H in the image's pixels
   show                   show this stage again
   help                   this list
+  use CAPABILITY=NAME    switch a provider on this session, e.g. use image=offline
   quit                   leave; the session is saved, resume it by its id"""
 
 _RECT = re.compile(r"^\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*$")
@@ -117,6 +118,12 @@ def act(p: Pipeline, command: str, console: Console) -> bool:
         stage.revert(_number(rest, "revert N"))
     elif word == "back":
         p.reopen(rest)
+    elif word == "use":
+        capability, _, name = rest.partition("=")
+        if not name.strip():
+            raise InvalidInput("write it as: use CAPABILITY=NAME, e.g. use image=offline")
+        chosen = p.use(**{capability.strip(): name.strip()})
+        say(console, "providers: " + ", ".join(f"{k}={v}" for k, v in chosen.items()))
     elif word == "inpaint":
         item_text, mask_text, prompt = [*rest.split(maxsplit=2), "", "", ""][:3]
         if not prompt:

@@ -765,3 +765,25 @@ def test_mask_canvas_scales_big_images_for_display() -> None:
         assert np.all(overlay[overlay[..., 3] > 0][:, :3] == (220, 38, 38))
     finally:
         canvas.close()
+
+
+def test_commands_to_a_panel_of_a_stage_that_moved_on_change_nothing(
+        short: ap.Pipeline, opened: Opener, monkeypatch: pytest.MonkeyPatch) -> None:
+    short.story.approve()
+    panel: StagePanel = opened(ui.panel(short.reference_images))
+    gallery = FakeBrowser(panel.content, monkeypatch)
+    bar = FakeBrowser(panel.bar, monkeypatch)
+    chat = FakeBrowser(panel.chat, monkeypatch)
+    short.reference_images.approve()  # another window approved: this panel's stage is done
+    before = short.session.model_dump_json()
+    replies = [
+        gallery.send("regenerate_item", item=0),
+        gallery.send("feedback_item", item=1, text="brighter background"),
+        bar.send("approve"),
+        bar.send("regenerate"),
+        bar.send("revert", version=0),
+        chat.send("send", text="make it warmer"),
+    ]
+    for reply in replies:
+        assert reply["ok"] is False and "approved" in reply["error"], reply
+    assert short.session.model_dump_json() == before
