@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ProviderError
+from .ffmpeg import run_ffmpeg
 from .video import AUDIO_RATE, ffmpeg_exe
 
 RATE = AUDIO_RATE
@@ -49,17 +50,7 @@ _TIMEOUT_S = 300
 
 
 def _run(command: list[str], what: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    try:
-        result = subprocess.run(command, input=stdin, capture_output=True, timeout=_TIMEOUT_S,
-                                check=False)
-    except subprocess.TimeoutExpired:
-        raise ProviderError(f"ffmpeg took longer than {_TIMEOUT_S} s to {what}.") from None
-    except OSError as exc:
-        raise ProviderError(f"could not start ffmpeg ({command[0]}): {exc}") from None
-    if result.returncode != 0:
-        tail = "\n".join(result.stderr.decode("utf-8", "replace").strip().splitlines()[-8:])
-        raise ProviderError(f"ffmpeg could not {what} (exit {result.returncode}):\n{tail}")
-    return result
+    return run_ffmpeg(command, what, timeout_s=_TIMEOUT_S, stdin=stdin)
 
 
 def decode(data: bytes, what: str = "audio") -> np.ndarray:

@@ -41,7 +41,6 @@ import io
 import json
 import os
 import re
-import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -49,6 +48,7 @@ from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit
 
 from ..errors import InvalidInput, ProviderError
+from ..media.ffmpeg import run_ffmpeg
 from ..models import Brief, Feedback, Scene, StageName, Story
 from . import replicate_models as families
 from .base import (
@@ -780,16 +780,7 @@ def _decode_data_uri(uri: str) -> bytes:
 
 
 def _ffmpeg(command: list[str], what: str) -> None:
-    try:
-        result = subprocess.run(command, capture_output=True, timeout=_ENCODE_TIMEOUT_S,
-                                check=False)
-    except subprocess.TimeoutExpired:
-        raise ProviderError(f"ffmpeg took longer than {_ENCODE_TIMEOUT_S:.0f} s to {what}.") from None
-    except OSError as exc:
-        raise ProviderError(f"could not start ffmpeg ({command[0]}): {exc}") from None
-    if result.returncode != 0:
-        tail = "\n".join(result.stderr.decode("utf-8", "replace").strip().splitlines()[-12:])
-        raise ProviderError(f"ffmpeg could not {what} (exit {result.returncode}):\n{tail}")
+    run_ffmpeg(command, what, timeout_s=_ENCODE_TIMEOUT_S)
 
 
 def _join(clips: list[Path], lengths: list[int], output: Path, request: VideoRequest,
