@@ -114,7 +114,8 @@ class VideoOutput:
 
     def __repr__(self) -> str:
         a = self.asset
-        return f"<VideoOutput {a.width}x{a.height} {a.duration_s:.2f}s {a.fps}fps {self.path}>"
+        # The blob's name, not ``path``: a repr must not read (and hash) the whole MP4.
+        return f"<VideoOutput {a.width}x{a.height} {a.duration_s:.2f}s {a.fps}fps {a.blob}>"
 
 
 def check_video_target(path: str | Path, *, overwrite: bool) -> Path:
