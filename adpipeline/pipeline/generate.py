@@ -192,6 +192,7 @@ def draw_images(
     ref_bytes = [ctx.blobs.get(name) for name in references]
     assets: list[ImageAsset] = []
     total = len(requests)
+    drawn = 0
     for i, request in enumerate(requests):
         old = previous[i] if i < len(previous) else None
         mine = [f for f in feedback if f.item is None or f.item == i]
@@ -220,6 +221,7 @@ def draw_images(
             return ctx.blobs.put(provider.generate(r, ref_bytes), "png")
 
         name = ctx.gateway.call(provider, "generate", params, draw, inputs=references)
+        drawn += 1
         assets.append(ImageAsset(
             kind=request.kind, label=request.label, prompt=request.prompt, blob=name,
             width=request.width, height=request.height, seed=seed,
@@ -228,7 +230,7 @@ def draw_images(
             shows_headline=request.kind == "frame" and bool(request.on_screen_text)
             and getattr(provider, "draws_headline", False),
         ))
-    ctx.progress(total, total, f"Drew {total} images")
+    ctx.progress(total, total, f"Drew {drawn} image{'' if drawn == 1 else 's'}")
     return assets
 
 

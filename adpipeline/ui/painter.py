@@ -384,7 +384,7 @@ class MaskPainter(ipywidgets.VBox):  # type: ignore[misc]
             self.surface.draw_overlay()
             self.sync()
 
-        return Work(run)
+        return Work(run, label="Painting the edit…")
 
     def revert(self) -> None:
         if self.phase != "compare" or self._before_version is None:
