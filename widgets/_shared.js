@@ -269,3 +269,34 @@ function errorBanner(model, python) {
     },
   };
 }
+
+/** While the connection is not "ok", disable the controls under `root` that need the
+ * kernel (buttons, selects, sliders); text boxes stay editable so nothing typed is lost.
+ * When it is back, they get their own state again (`redraw` is the widget's draw). */
+function offlineGuard(model, root, redraw = () => {}) {
+  const monitor = monitorFor(model);
+  const apply = (state) => {
+    root.classList.toggle("adp-offline", state !== "ok");
+    if (state === "ok") {
+      for (const node of root.querySelectorAll("[data-adp-offline]")) {
+        node.removeAttribute("data-adp-offline");
+        node.disabled = false;
+      }
+      redraw();
+      return;
+    }
+    const controls = root.querySelectorAll(
+      "button, select, input[type=range], input[type=checkbox], input[type=file]");
+    for (const node of controls) {
+      if (node.closest(".adp-conn") || node.closest(".adp-error") || node.disabled) continue;
+      node.disabled = true;
+      node.setAttribute("data-adp-offline", "");
+    }
+  };
+  monitor.listeners.add(apply);
+  if (monitor.state !== "ok") apply(monitor.state);
+  return () => {
+    monitor.listeners.delete(apply);
+    monitor.stopIfIdle();
+  };
+}

@@ -19,7 +19,8 @@ function render({ model, el }) {
   const python = connect(model);
   const banner = errorBanner(model, python);
   const steps = h("ol", { class: "adp-steps" });
-  const connection = connectionBanner(model, () => draw());
+  let drawn = false; // connectionBanner reports the state at once, before draw exists
+  const connection = connectionBanner(model, () => { if (drawn) draw(); });
   const title = h("h2", { class: "adp-app-title" });
   const home = h("a", { class: "adp-home", href: "?", text: "All ads" });
   const brief = h("p", { class: "adp-brief" });
@@ -108,6 +109,7 @@ function render({ model, el }) {
     "home_link"];
   for (const name of names) model.on(`change:${name}`, draw);
   draw();
+  drawn = true;
   return () => {
     for (const name of names) model.off(`change:${name}`, draw);
     connection.dispose();

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import traitlets as t
 
+from ..errors import ConflictError, StageError
 from ..models import Session
 from ..pipeline.stages import MAX_FEEDBACK_CHARS
 from . import _state
-from ..errors import ConflictError, StageError
 from ._base import PanelWidget, Refused, Spec, Work, text
 from ._files import widget_source
 from ._live import Live
