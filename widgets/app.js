@@ -91,7 +91,11 @@ function render({ model, el }) {
       ]);
       return h("li", {}, [button]);
     });
+    // Redrawn on every change (cost, stage): keep the keyboard focus on the same step.
+    const focused = steps.contains(document.activeElement)
+      ? [...steps.querySelectorAll("button")].indexOf(document.activeElement) : -1;
     steps.replaceChildren(...items);
+    if (focused >= 0) steps.querySelectorAll("button")[focused]?.focus();
     const spent = model.get("cost_usd") || 0;
     const budget = model.get("budget_usd");
     cost.textContent = `Cost so far ${money(spent)}`
