@@ -55,6 +55,8 @@ class FakeBrowser:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for reply, data in self.replies[before:]:
+                if reply.get("type") == "accepted":
+                    continue  # long work is acknowledged first; the reply comes after it
                 if wanted is None or reply.get("id") == wanted:
                     return {**reply, "buffers": data}
             time.sleep(0.01)

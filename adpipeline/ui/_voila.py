@@ -34,7 +34,7 @@ def _set_xsrf_cookie_first() -> None:
         return
 
     async def get_generator(self: Any, path: Any = None) -> AsyncIterator[str]:
-        self.xsrf_token  # sets the _xsrf cookie while headers can still be sent
+        _ = self.xsrf_token  # sets the _xsrf cookie while headers can still be sent
         async for chunk in streamed(self, path=path):
             yield chunk
 
