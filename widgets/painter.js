@@ -128,9 +128,13 @@ function render({ model, el }) {
     showShape();
   }
 
-  // Capture phase, on the painter: runs before ipycanvas's own key handler (which would
-  // swallow every key, Tab included), so Tab and Shift+Tab always leave the canvas.
+  // Capture phase, on the document: runs before ipycanvas's own key handler (which would
+  // swallow every key, Tab included), so Tab and Shift+Tab always leave the canvas. On the
+  // document because the painter's box around this toolbar and the canvas may not be in
+  // the page yet when this renders; only keys from inside this painter are handled.
   function onKeys(event) {
+    const painter = root.closest(".adp-painter");
+    if (!painter || !(event.target instanceof Node) || !painter.contains(event.target)) return;
     const canvas = canvasEl();
     const onCanvas = canvas && event.target === canvas;
     if (event.key === "Tab") {
@@ -180,16 +184,7 @@ function render({ model, el }) {
     }, 300);
   }
 
-  let keysOn = null;
-  const keyTimer = setInterval(() => {
-    const painter = root.closest(".adp-painter");
-    if (painter && !keysOn) {
-      painter.addEventListener("keydown", onKeys, true);
-      keysOn = painter;
-      clearInterval(keyTimer);
-    }
-  }, 100);
-  root.addEventListener("keydown", onKeys, true); // Escape from the toolbar too
+  document.addEventListener("keydown", onKeys, true);
 
   function draw() {
     const phase = model.get("phase");
@@ -279,9 +274,7 @@ function render({ model, el }) {
   draw();
   return () => {
     clearInterval(labelTimer);
-    clearInterval(keyTimer);
-    if (keysOn) keysOn.removeEventListener("keydown", onKeys, true);
-    root.removeEventListener("keydown", onKeys, true);
+    document.removeEventListener("keydown", onKeys, true);
     outline.remove();
     for (const [node, type, fn] of listeners) node.removeEventListener(type, fn);
     for (const name of names) model.off(`change:${name}`, draw);

@@ -37,7 +37,16 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import anywidget
 import traitlets as t
 
-from ..errors import AdPipelineError, ConflictError, InvalidInput, StageError
+from ..errors import (
+    AdPipelineError,
+    ConflictError,
+    CorruptBlob,
+    InvalidInput,
+    SessionNotFound,
+    StageError,
+    StoreCorrupt,
+    StoreError,
+)
 
 if TYPE_CHECKING:
     from ..models import Session
@@ -62,6 +71,22 @@ _PLAIN = [
     (re.compile(r"\b(?:ap|p)\.[A-Za-z_.]+\([^)]*\)"), "the app"),
     (re.compile(r"\breference_images\b"), "reference images"),
     (re.compile(r"\bsession [A-Za-z0-9_-]{22}\b"), "this ad"),
+    # a last guard: no command line and no file or folder on the server reaches a reviewer
+    (re.compile(r"`[^`]*`"), "the app"),
+    (re.compile(r"(?<=\s)(?:~|[A-Za-z]:)?[/\\][^\s;,)]+"), "a file on the server"),
+]
+#: Errors whose own message is for whoever runs the server (paths, commands to type),
+#: and what a reviewer reads instead.
+_FOR_REVIEWERS: list[tuple[type[AdPipelineError], str]] = [
+    (SessionNotFound, "This ad was deleted or moved, so it can no longer be shown or changed. "
+                      "Open or start another ad."),
+    (StoreCorrupt, "This ad's saved record is damaged, so nothing was changed. Tell whoever "
+                   "runs this app; other ads are fine."),
+    (StoreError, "The saved ads cannot be read or written on the server right now, so nothing "
+                 "was changed. Try again in a moment; if it keeps happening, tell whoever "
+                 "runs this app."),
+    (CorruptBlob, "A saved picture or video of this ad is damaged. Make it again, or go back "
+                  "to an earlier version."),
 ]
 
 
@@ -80,6 +105,9 @@ def plain(exc: BaseException) -> str:
     if not isinstance(exc, AdPipelineError):
         return ("Something went wrong on the server, and nothing was changed. Try again; if "
                 "it keeps happening, reload the page.")
+    for kind, text in _FOR_REVIEWERS:
+        if isinstance(exc, kind):
+            return text
     message = str(exc)
     for pattern, replacement in _PLAIN:
         message = pattern.sub(replacement, message)

@@ -291,6 +291,7 @@ def test_every_screen_keyboard_and_axe(server: Server, chromium: Browser) -> Non
     page.wait_for_timeout(500)
     assert axe_serious(page) == []
     page.get_by_role("button", name=re.compile("^Rectangle")).click()
+    page.get_by_text(re.compile(r"^Rectangle at \d+, \d+")).wait_for(timeout=10_000)
     page.keyboard.press("ArrowRight")
     page.keyboard.press("Shift+ArrowDown")
     page.keyboard.press("Enter")
@@ -304,10 +305,12 @@ def test_every_screen_keyboard_and_axe(server: Server, chromium: Browser) -> Non
     assert page.evaluate("() => document.activeElement.tagName") != "CANVAS"
     shoot(page, "painter")
     tab_walk(page)
-    # Escape is meant to close the painter too (painter.js, onKeys); that check was not
-    # stable yet, so the test closes it with its button.
-    page.get_by_role("button", name="Close the painter without generating").click()
+    # Escape closes the painter, and focus goes back to the button that opened it.
+    canvas.focus()
+    page.keyboard.press("Escape")
     page.locator(".adp-painter").wait_for(state="detached", timeout=10_000)
+    wait_until(lambda: (page.evaluate("() => document.activeElement.getAttribute('aria-label')")
+                        or "").startswith("Edit part of"), 10, "focus back on the Edit button")
 
     # The finished ad.
     q = ap.resume(p.id, home=server.home)
