@@ -134,18 +134,24 @@ def test_only_the_sound_was_remade_for_no_music(ad: dict[str, Any]) -> None:
 def test_speech_recognition_recovers_most_words_of_a_line(ad: dict[str, Any]) -> None:
     from pocketsphinx import Decoder
 
-    start, end, text = max(_cues(ad["mp4"].with_suffix(".srt")), key=lambda c: len(c[2].split()))
-    pcm = subprocess.run([ffmpeg_exe(), "-v", "error", "-ss", f"{start - 0.1:.2f}", "-to",
-                          f"{end + 0.2:.2f}", "-i", str(ad["mp4"]), "-ac", "1", "-ar", "16000",
-                          "-f", "s16le", "-"], capture_output=True, check=True).stdout
-    decoder = Decoder(samprate=16000)
-    decoder.start_utt()
-    decoder.process_raw(pcm, full_utt=True)
-    decoder.end_utt()
-    heard = decoder.hyp().hypstr.split() if decoder.hyp() else []
-    said = re.findall(r"[a-z']+", text.lower())
-    recovered = sum(1 for w in said if w in heard)
-    assert recovered >= 0.5 * len(said), (text, heard)
+    recovered = total = 0
+    heard_lines = []
+    for start, end, text in _cues(ad["mp4"].with_suffix(".srt")):
+        pcm = subprocess.run([ffmpeg_exe(), "-v", "error", "-ss", f"{max(0, start - 0.1):.2f}",
+                              "-to", f"{end + 0.2:.2f}", "-i", str(ad["mp4"]), "-ac", "1", "-ar",
+                              "16000", "-f", "s16le", "-"], capture_output=True, check=True).stdout
+        decoder = Decoder(samprate=16000)
+        decoder.start_utt()
+        decoder.process_raw(pcm, full_utt=True)
+        decoder.end_utt()
+        heard = decoder.hyp().hypstr.split() if decoder.hyp() else []
+        said = re.findall(r"[a-z']+", text.lower())
+        recovered += sum(1 for w in said if w in heard)
+        total += len(said)
+        heard_lines.append((text, " ".join(heard)))
+    # Over the whole voiceover, music and all: a small recogniser's word recall is noisy
+    # line by line, so the promise is checked on every line together.
+    assert recovered >= 0.5 * total, heard_lines
 
 
 def test_without_the_voice_extra_the_ad_says_so_once_and_keeps_subtitles(

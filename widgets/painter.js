@@ -175,13 +175,27 @@ function render({ model, el }) {
   function closePainter() {
     const label = model.get("label") || "";
     python.send("close");
-    // Back to the Edit button that opened the painter, or the stage heading.
-    setTimeout(() => {
-      const back = [...document.querySelectorAll("button")]
-        .find((b) => b.getAttribute("aria-label") === `Edit part of ${label} with a mask`)
-        || document.querySelector(".adp-stagebar-title");
-      if (back) back.focus();
-    }, 300);
+    // Back to the Edit button that opened the painter (or the stage heading). The gallery
+    // redraws once the painter is gone, so keep putting focus back while it has fallen to
+    // the page, for a few seconds; stop as soon as the reviewer has moved it elsewhere.
+    const started = Date.now();
+    let landed = null;
+    const editButton = () => [...document.querySelectorAll("button")]
+      .find((b) => b.getAttribute("aria-label") === `Edit part of ${label} with a mask`
+                   && !b.disabled && b.offsetParent !== null);
+    const back = () => {
+      const active = document.activeElement;
+      const lost = !active || active === document.body || !active.isConnected;
+      if (!lost && landed !== null && active !== landed) return; // the reviewer moved on
+      const button = editButton();
+      if (lost || (button && active === landed && landed !== button)) {
+        landed = button || document.querySelector(".adp-stagebar-title");
+        if (landed && landed.tagName !== "BUTTON") landed.setAttribute("tabindex", "-1");
+        if (landed) landed.focus();
+      }
+      if (Date.now() - started < 3000) setTimeout(back, 100);
+    };
+    setTimeout(back, 100);
   }
 
   document.addEventListener("keydown", onKeys, true);
