@@ -27,6 +27,8 @@ function h(tag, props = {}, children = []) {
 // Each widget module carries its own copy of this file, so the monitors live on `window`.
 const PING_MS = 1500;
 const PING_TIMEOUT_MS = 3000;
+//: Heartbeats in a row without an answer (websocket up) before the page says "lost".
+const MISSED_PINGS = 2;
 //: A kernel that is up but has not answered a heartbeat for this long is gone.
 const GONE_AFTER_MS = 45000;
 //: No "accepted" or reply to a command within this long: say so instead of spinning.
@@ -75,10 +77,21 @@ function monitorFor(model) {
       }
       const pinger = [...this.pingers][0];
       if (!pinger) return;
+      // One heartbeat at a time, at most one per PING_MS: kernel status changes call tick
+      // too, and every answer makes the kernel busy and idle again, so without this they
+      // would feed each other (a storm of heartbeats that slows the kernel down).
+      if (this.pinging || Date.now() - (this.lastPing || 0) < PING_MS / 2) return;
       const sent = Date.now();
+      this.lastPing = sent;
       let answered = false;
-      pinger.ping().then(() => {
+      const done = () => { if (this.pinging === sent) this.pinging = false; };
+      this.pinging = sent;
+      setTimeout(done, PING_TIMEOUT_MS);
+      pinger.ping().then((answer) => {
+        done();
+        if (!answer || answer.ok === false) return; // given up on, not answered
         answered = true;
+        this.missed = 0;
         this.lastAnswer = Date.now();
         this.set("ok");
       });
@@ -86,6 +99,10 @@ function monitorFor(model) {
         if (answered || this.state === "gone") return;
         // A notebook cell running in JupyterLab keeps the kernel busy: not a lost connection.
         if (this.kernelState() === "busy") return;
+        // With the websocket up, one late answer is a slow kernel (drawing, a busy
+        // machine), not a lost connection: only a second one in a row counts.
+        this.missed = (this.missed || 0) + 1;
+        if (this.missed < MISSED_PINGS) return;
         this.set("lost");
         if (Date.now() - this.lastAnswer > GONE_AFTER_MS && sent - this.lastAnswer > 0) {
           this.set("gone");
