@@ -142,13 +142,17 @@ def tab_walk(page: Any, max_steps: int = 200) -> None:
           e.target.getAttribute && e.target.getAttribute('data-walk')), true);
         document.activeElement && document.activeElement.blur();
     }""")
-    previous = None
+    previous, repeats = None, 0
     for _ in range(max_steps):
         page.keyboard.press("Tab")
         now = page.evaluate("() => document.activeElement && ((document.activeElement"
                             ".getAttribute('data-walk') || '') + document.activeElement.outerHTML"
                             ".slice(0, 120))")
-        assert now != previous or now is None or "<body" in now, f"Tab stayed on {now}"
+        repeats = repeats + 1 if now == previous else 0
+        # A <video>'s own controls (play, time, volume, ...) take Tab one after another
+        # inside the element, so it stays the active element for a few presses.
+        allowed = 12 if now is not None and "<video" in now else 0
+        assert repeats <= allowed or now is None or "<body" in now, f"Tab stayed on {now}"
         previous = now
     missing = page.evaluate("""() => [...document.querySelectorAll('[data-walk]')]
         .filter((n) => !window.__adpFocus.includes(n.getAttribute('data-walk')))
@@ -314,7 +318,7 @@ def test_every_screen_keyboard_and_axe(server: Server, chromium: Browser) -> Non
     q.storyboard.approve()
     q.video.approve()
     page.reload()
-    page.get_by_text(re.compile("^Finished: the ad is complete")).wait_for(timeout=60_000)
+    page.get_by_text(re.compile("Finished: the ad is complete")).wait_for(timeout=60_000)
     page.locator("video.adp-player").wait_for(timeout=30_000)
     assert page.get_by_role("link", name=re.compile("^Download MP4")).is_visible()
     assert axe_serious(page) == []
@@ -322,7 +326,12 @@ def test_every_screen_keyboard_and_axe(server: Server, chromium: Browser) -> Non
     shoot(page, "complete")
 
     # Reopen asks first and names what becomes stale.
-    page.get_by_role("button", name="Storyboard, done").click()
+    names = page.locator(".adp-step").evaluate_all(
+        "(nodes) => nodes.map((n) => n.textContent)")
+    step = page.get_by_role("button", name=re.compile(r"^Storyboard\W*done$"))
+    assert step.count() == 1, names
+    step.click()
+    page.locator(".adp-stagebar-title", has_text="Storyboard").wait_for(timeout=30_000)
     page.get_by_role("button", name=re.compile("^Reopen")).click()
     question = page.locator("dialog.adp-dialog[open] .adp-confirm-text")
     assert "video" in question.inner_text() and "no longer be complete" in question.inner_text()
