@@ -35,7 +35,7 @@ function render({ model, el }) {
   const shapeHelp = h("p", { class: "adp-shape-help", role: "status", "aria-live": "polite" });
   const status = h("p", { class: "adp-painter-status", role: "status" });
   const prompt = h("input", { class: "adp-input", type: "text", maxlength: "1000",
-    placeholder: "What should the painted area show? e.g. a red sports car",
+    placeholder: "Describe it, e.g. a red sports car",
     "aria-label": "Describe the change for the painted area" });
   const generate = h("button", { class: "adp-button adp-primary", type: "submit", text: "Generate",
     "aria-label": "Generate the edit in the painted area" });

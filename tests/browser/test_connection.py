@@ -25,7 +25,7 @@ import pytest
 
 import adpipeline as ap
 
-from .harness import CHROMIUM, Browser, free_port, open_browser, wait_until
+from .harness import CHROMIUM, Browser, free_port, own_or_shared_browser, wait_until
 from .test_voila import _kernels, _serve_env
 
 BRIEF = "6 s ad for Aurora, a reusable water bottle"
@@ -80,29 +80,9 @@ def server(tmp_path: Path) -> Iterator[Server]:
 
 @pytest.fixture
 def chromium(request: pytest.FixtureRequest) -> Iterator[Browser]:
-    from playwright.sync_api import Error
-
-    yielded = False
-    try:
-        with open_browser() as own:
-            yielded = True
-            yield own
-            assert own.blocked == [], f"requests beyond this machine: {own.blocked}"
-        return
-    except Error as exc:
-        if yielded or "asyncio loop" not in str(exc):
-            raise
-    shared: Browser = request.getfixturevalue("browser")
-    context = shared.context.browser.new_context(viewport={"width": 1280, "height": 900})
-    browser = Browser(context)
-    context.route("**/*", lambda route: (route.continue_() if route.request.url.startswith(
-        ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:"))
-        else (browser.blocked.append(route.request.url), route.abort())))
-    try:
+    with own_or_shared_browser(request) as browser:
         yield browser
         assert browser.blocked == [], f"requests beyond this machine: {browser.blocked}"
-    finally:
-        context.close()
 
 
 def open_app(browser: Browser, url: str, ready: str = ".adp-stagebar-title") -> tuple[Any, list[str]]:
@@ -160,12 +140,17 @@ def tab_walk(page: Any, max_steps: int = 200) -> None:
     assert missing == [], f"never reached with Tab: {missing}"
 
 
-def shoot(page: Any, name: str) -> None:
+def shoot(page: Any, name: str, at: str | None = None) -> None:
+    """Screenshots at 1280 and 400 px (with ``at``, that part scrolled into view: Voila's
+    page scrolls inside its own box, so a "full page" shot shows only the window)."""
     screens = Path("/tmp/screens")
     screens.mkdir(parents=True, exist_ok=True)
     for width in (1280, 400):
         page.set_viewport_size({"width": width, "height": 900})
         page.wait_for_timeout(400)
+        if at is not None:
+            page.locator(at).first.evaluate("(node) => node.scrollIntoView({block: 'start'})")
+            page.wait_for_timeout(200)
         page.screenshot(path=str(screens / f"conn-{name}-{width}.png"), full_page=True)
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name} at {width} px is {overflow} px wider than the window"
@@ -303,7 +288,7 @@ def test_every_screen_keyboard_and_axe(server: Server, chromium: Browser) -> Non
     canvas.focus()
     page.keyboard.press("Shift+Tab")
     assert page.evaluate("() => document.activeElement.tagName") != "CANVAS"
-    shoot(page, "painter")
+    shoot(page, "painter", at=".adp-painter")
     tab_walk(page)
     # Escape closes the painter, and focus goes back to the button that opened it.
     canvas.focus()
@@ -323,7 +308,7 @@ def test_every_screen_keyboard_and_axe(server: Server, chromium: Browser) -> Non
     assert page.get_by_role("link", name=re.compile("^Download MP4")).is_visible()
     assert axe_serious(page) == []
     tab_walk(page)
-    shoot(page, "complete")
+    shoot(page, "complete", at=".adp-app")
 
     # Reopen asks first and names what becomes stale.
     names = page.locator(".adp-step").evaluate_all(

@@ -28,7 +28,7 @@ import pytest
 
 import adpipeline as ap
 
-from .harness import CHROMIUM, Browser, _local, free_port, open_browser, wait_until
+from .harness import CHROMIUM, Browser, free_port, own_or_shared_browser, wait_until
 
 BRIEF = "10 s ad for Aurora, a reusable water bottle"
 #: What must never show on the page: the notebook's code, or a traceback.
@@ -121,35 +121,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 @pytest.fixture(scope="module")
 def chromium(request: pytest.FixtureRequest, served: Served) -> Iterator[Browser]:
-    """Chromium blocking the network beyond this machine. Only one sync Playwright can run
-    per thread: when the suite's is already up, a context of our own in its browser."""
-    from playwright.sync_api import Error
-
-    yielded = False
-    try:
-        with open_browser() as own:
-            yielded = True
-            yield own
-        return
-    except Error as exc:
-        if yielded or "asyncio loop" not in str(exc):
-            raise
-    shared: Browser = request.getfixturevalue("browser")
-    context = shared.context.browser.new_context(viewport={"width": 1280, "height": 900})
-    browser = Browser(context)
-
-    def guard(route: Any) -> None:
-        if _local(route.request.url):
-            route.continue_()
-        else:
-            browser.blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    try:
+    """Chromium blocking the network beyond this machine (its own, or a context in the
+    suite's when that is already up)."""
+    with own_or_shared_browser(request) as browser:
         yield browser
-    finally:
-        context.close()
 
 
 def new_page(browser: Browser) -> tuple[Any, list[str]]:
