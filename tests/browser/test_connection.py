@@ -326,11 +326,11 @@ def test_every_screen_keyboard_and_axe(server: Server, chromium: Browser) -> Non
 
 @pytest.mark.browser
 @pytest.mark.xfail(strict=False, reason=(
-    "Not reliable yet: in 2 of 4 runs on a loaded 2-core machine the page stayed on the "
-    "Story panel after the approval (the stepper showed Images as current), and the server "
-    "logged websocket messages from the page it could not decode (struct.error in "
-    "deserialize_binary_message). Widget updates sent while that socket reconnects are "
-    "lost; redrawing from the synced state on reconnect is still to do (issue 9, Build 1)."))
+    "Not proven reliable yet: before the heartbeat storm was fixed (widgets/_shared.js), "
+    "in 2 of 4 runs on a loaded 2-core machine the page stayed on the Story panel after "
+    "the approval, and the server logged websocket messages it could not decode. It "
+    "passed in the 2 runs since; widget updates lost while a socket reconnects are still "
+    "not redrawn from the synced state (issue 9, Build 1)."))
 def test_approving_in_the_page_moves_focus(server: Server, chromium: Browser) -> None:
     p = ap.start(BRIEF, home=server.home)
     page, errors = open_app(chromium, server.at(p.id))
