@@ -6,6 +6,7 @@ import argparse
 import importlib.util
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -107,8 +108,16 @@ def _parser() -> argparse.ArgumentParser:
                                 "stops the server.")
     serve.add_argument("--port", type=int, default=8866, help="port to listen on (default: 8866)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: "
-                       "127.0.0.1, this machine only: the app has no login, so anyone who can "
-                       "reach it can open and change every session)")
+                       "127.0.0.1, this machine only). Another address needs a token (the "
+                       "default) unless --insecure")
+    serve.add_argument("--token", help="the secret a browser needs to open the app (it is "
+                       "part of the printed address); default: a new random one each start")
+    serve.add_argument("--no-token", action="store_true", help="no token: anyone who can "
+                       "reach the server can open and change every session. Only with a "
+                       "loopback --host such as 127.0.0.1 (one person on their own machine), "
+                       "or with --insecure")
+    serve.add_argument("--insecure", action="store_true", help="allow --no-token on an "
+                       "address other machines can reach")
     serve.add_argument("--session", help="print (and open) the address of this session")
     serve.add_argument("--no-browser", action="store_true", help="only print the address")
     serve.set_defaults(handler=_serve)
@@ -263,10 +272,8 @@ APP_NOTEBOOK = Path(__file__).resolve().parent / "ui" / "app.ipynb"
 #: after this long idle; an open page keeps its kernel.
 _CULL_IDLE_S = 900
 _CULL_INTERVAL_S = 60
-#: ``voila`` itself, with a websocket ping timeout tornado accepts (jupyter_server's default
-#: is longer than the ping interval, and tornado warns about it on the first page).
-_VOILA = ("from voila.app import Voila; "
-          "Voila.launch_instance(tornado_settings={'ws_ping_timeout': 30000})")
+#: Addresses only this machine can reach.
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -281,13 +288,17 @@ def _serve(args: argparse.Namespace) -> int:
         store.load(check_session_id(args.session))  # SessionNotFound says where it looked
     if not APP_NOTEBOOK.is_file():
         raise AdPipelineError(f"the app notebook is missing ({APP_NOTEBOOK}); reinstall adpipeline.")
+    token = _token(args)
     _check_port_free(args.host, args.port)
     host = f"[{args.host}]" if ":" in args.host else args.host
-    url = f"http://{host}:{args.port}/" + (f"?session={args.session}" if args.session else "")
+    query = "&".join(part for part in (f"session={args.session}" if args.session else "",
+                                       f"token={token}" if token else "") if part)
+    url = f"http://{host}:{args.port}/" + (f"?{query}" if query else "")
     # Voila answers on loopback too when it listens on every address.
     probe = "127.0.0.1" if args.host in ("0.0.0.0", "") else "[::1]" if args.host == "::" else host
     command = [
-        sys.executable, "-c", _VOILA, str(APP_NOTEBOOK), "--no-browser",
+        sys.executable, "-m", "adpipeline.ui._voila", str(APP_NOTEBOOK), "--no-browser",
+        "--VoilaConfiguration.template=adpipeline", f"--Voila.token={token}",
         f"--port={args.port}", f"--Voila.ip={args.host}", "--Voila.port_retries=0",
         f"--MappingKernelManager.cull_idle_timeout={_CULL_IDLE_S}",
         f"--MappingKernelManager.cull_interval={_CULL_INTERVAL_S}",
@@ -302,9 +313,9 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         _wait_ready(server, f"http://{probe}:{args.port}")
         print(f"Review app: {url}\nSessions: {store.home}\nCtrl-C stops the server.", flush=True)
-        if args.host not in ("127.0.0.1", "localhost", "::1"):
-            print(f"adpipeline: warning: listening on {args.host}: anyone who can reach it can "
-                  "open and change every session (the app has no login).",
+        if not token and args.host not in _LOOPBACK:
+            print(f"adpipeline: warning: listening on {args.host} without a token (--insecure): "
+                  "anyone who can reach it can open and change every session.",
                   file=sys.stderr, flush=True)
         if not args.no_browser:
             webbrowser.open(url)
@@ -324,6 +335,25 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt  # SIGTERM stops the server the way Ctrl-C does
+
+
+def _token(args: argparse.Namespace) -> str:
+    """The token the app asks for ("" for none), checked before anything listens."""
+    if args.no_token and args.token:
+        raise InvalidInput("--token and --no-token contradict each other; choose one.")
+    if args.no_token:
+        if args.host not in _LOOPBACK and not args.insecure:
+            raise InvalidInput(f"--no-token on --host {args.host} would let anyone who can reach "
+                               "it open and change every session; drop --no-token (a random "
+                               "token is made), or add --insecure if that is really wanted.")
+        return ""
+    if args.token is not None:
+        token = args.token.strip()
+        if not re.fullmatch(r"[A-Za-z0-9_.~-]{16,200}", token):
+            raise InvalidInput("--token must be 16 to 200 letters, digits or -_.~ characters "
+                               "(it goes into the address).")
+        return token
+    return secrets.token_urlsafe(24)
 
 
 def _check_port_free(host: str, port: int) -> None:

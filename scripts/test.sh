@@ -19,6 +19,11 @@ if [ ! -x /usr/bin/chromium ] || ! ldconfig -p | grep -q libgomp.so.1; then
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libgomp1 >/dev/null
 fi
 
+# axe-core for the accessibility checks of the browser tests (from npm, never a CDN).
+if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null; then
+  npm install --no-save --no-audit --no-fund --silent --prefix tests/browser axe-core@4
+fi
+
 # A widget must never pick up a dev server or a file watcher in CI.
 unset ANYWIDGET_HMR
 export ADPIPELINE_HOME="${ADPIPELINE_HOME:-$(mktemp -d)}"

@@ -38,6 +38,7 @@ function render({ model, el }) {
   const root = h("section", { class: "adp adp-gallery", "data-lm-suppress-shortcuts": "true" },
     [hint, banner.node, grid, fileInput, dialog]);
   el.append(root);
+  const unguard = offlineGuard(model, root); // no kernel: its buttons wait
 
   let urls = []; // object URLs of the current images, revoked when replaced
   // The versions listed in the dialog: the last `history` reply for `item`, asked for
@@ -203,7 +204,7 @@ function render({ model, el }) {
       use = h("span", { class: "adp-history-mark", text: "Same as current" });
     } else {
       use = h("button", { class: "adp-button adp-history-use", type: "button",
-        text: "Use this version", "aria-label": `Use version ${n} of this image`,
+        text: "Use this version", "aria-label": `Use this version (version ${n}) of the image`,
         "data-version": entry.version, disabled: off,
         onclick: () => useVersion(past.item, entry.version) });
     }
@@ -295,6 +296,7 @@ function render({ model, el }) {
     if (dialog.open) dialog.close();
     for (const url of [...urls, ...past.urls]) URL.revokeObjectURL(url);
     banner.dispose();
+    unguard();
     python.close();
   };
 }

@@ -17,7 +17,7 @@ const STATUS = {
 function render({ model, el }) {
   const python = connect(model);
   const root = h("section", { class: "adp adp-stagebar", "data-lm-suppress-shortcuts": "true" });
-  const title = h("h3", { class: "adp-stagebar-title" });
+  const title = h("h3", { class: "adp-stagebar-title", tabindex: "-1" });
   const status = h("span", { class: "adp-badge" });
   const versions = h("select", { class: "adp-select", "aria-label": "Version to show" });
   const versionLabel = h("label", { class: "adp-version" }, ["Version ", versions]);
@@ -50,8 +50,10 @@ function render({ model, el }) {
   const question = h("p", { class: "adp-confirm-text", id: `adp-q-${Math.random().toString(36).slice(2)}` });
   const cancelButton = h("button", { class: "adp-button", type: "button", text: "Cancel",
     "aria-label": "Cancel, keep reviewing" });
+  // No aria-label: its name is its text, which askApproval / askReopen set.
   const confirmButton = h("button", { class: "adp-button adp-primary", type: "button",
-    text: "Approve", "aria-label": "Yes, approve" });
+    text: "Approve" });
+  let confirming = "approve";
   const dialog = h("dialog", { class: "adp adp-dialog", "aria-labelledby": question.id,
     "data-lm-suppress-shortcuts": "true" }, [
     question, h("div", { class: "adp-dialog-actions" }, [cancelButton, confirmButton]),
@@ -66,6 +68,9 @@ function render({ model, el }) {
   );
   el.append(root);
   let dismissed = "";
+  const connection = connectionBanner(model);
+  root.append(connection.node);
+  const unguard = offlineGuard(model, root, () => update());
 
   function update() {
     const state = model.get("state") || {};
@@ -124,6 +129,24 @@ function render({ model, el }) {
       ? `Approve the ${name} and generate the ${next}? You can reopen it later.`
       : `Approve the ${name} and finish the ad?`;
     confirmButton.textContent = next ? "Approve and continue" : "Approve and finish";
+    confirming = "approve";
+    dialog.showModal();
+    cancelButton.focus();
+  }
+
+  // Reopening marks every later stage stale (the finished ad stops being complete):
+  // ask, and name what changes.
+  function askReopen() {
+    const state = model.get("state") || {};
+    const stales = state.reopen_stales || [];
+    const list = stales.length > 1
+      ? `${stales.slice(0, -1).join(", ")} and ${stales[stales.length - 1]}` : stales[0];
+    question.textContent = `Reopen the ${state.name || "stage"} for review?`
+      + (stales.length ? ` The ${list} made from it will be marked stale and need approving again` : "")
+      + (state.complete ? "; the finished ad will no longer be complete." : stales.length ? "." : "")
+      + " Nothing is deleted: earlier versions stay.";
+    confirmButton.textContent = `Reopen the ${state.name || "stage"}`;
+    confirming = "reopen";
     dialog.showModal();
     cancelButton.focus();
   }
@@ -131,7 +154,7 @@ function render({ model, el }) {
   const listeners = [
     [regenerate, "click", () => python.send("regenerate")],
     [approve, "click", askApproval],
-    [reopen, "click", () => python.send("reopen")],
+    [reopen, "click", askReopen],
     [versions, "change", () => python.send("revert", { version: Number(versions.value) })],
     [retry, "click", () => {
       const state = model.get("state") || {};
@@ -140,7 +163,11 @@ function render({ model, el }) {
     }],
     [dismiss, "click", () => { dismissed = errorText.textContent; banner.hidden = true; }],
     [cancelButton, "click", () => dialog.close()],
-    [confirmButton, "click", () => { dialog.close(); python.send("approve"); }],
+    [confirmButton, "click", () => {
+      dialog.close();
+      if (confirming === "approve") window.__adpApproving = Date.now(); // app.js moves focus
+      python.send(confirming);
+    }],
   ];
   for (const [node, type, fn] of listeners) node.addEventListener(type, fn);
   model.on("change:state", update);
@@ -156,6 +183,8 @@ function render({ model, el }) {
       model.off(`change:${name}`, update);
     }
     if (dialog.open) dialog.close();
+    unguard();
+    connection.dispose();
     python.close();
   };
 }

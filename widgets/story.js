@@ -18,6 +18,7 @@ function render({ model, el }) {
   const body = h("div", { class: "adp-story-body" });
   root.append(banner.node, body);
   el.append(root);
+  const unguard = offlineGuard(model, root); // no kernel: its buttons wait
   // The scene field being edited survives redraws (a change from Python while typing).
   let editing = null; // {scene, field, draft, error}
 
@@ -146,6 +147,7 @@ function render({ model, el }) {
   return () => {
     for (const name of ["story", "reviewing", "busy", "editable"]) model.off(`change:${name}`, draw);
     banner.dispose();
+    unguard();
     python.close();
   };
 }

@@ -17,13 +17,14 @@ function render({ model, el }) {
   const info = h("p", { class: "adp-video-info" });
   const status = h("p", { class: "adp-video-status", role: "status" });
   const download = h("a", { class: "adp-button adp-download", text: "Download MP4",
-    "aria-label": "Download the video as MP4" });
+    "aria-label": "Download MP4 of the rendered ad" });
   const empty = h("p", { class: "adp-empty" });
   const player = h("div", { class: "adp-video-player" }, [video,
     h("div", { class: "adp-video-bar" }, [info, download]), status]);
   const root = h("section", { class: "adp adp-video", "data-lm-suppress-shortcuts": "true" },
     [empty, player, banner.node]);
   el.append(root);
+  const unguard = offlineGuard(model, root); // no kernel: its buttons wait
 
   let videoUrl = null;
   let posterUrl = null;
@@ -118,6 +119,7 @@ function render({ model, el }) {
     video.pause();
     for (const url of [videoUrl, posterUrl, trackUrl]) if (url) URL.revokeObjectURL(url);
     banner.dispose();
+    unguard();
     python.close();
   };
 }

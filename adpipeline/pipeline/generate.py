@@ -259,7 +259,7 @@ def draw_images(
     jobs = [functools.partial(draw, n, r) for n, (_, r) in enumerate(todo, start=1)]
     for (i, _), asset in zip(todo, run_bounded(jobs), strict=True):
         slots[i] = asset.model_copy(update={"scene": i + 1 if asset.kind == "frame" else None})
-    ctx.progress(total, total, f"Drew {total} {noun}s")
+    ctx.progress(total, total, f"Drew {total} {noun}{'' if total == 1 else 's'}")
     return [a for a in slots if a is not None]
 
 

@@ -8,7 +8,16 @@
   reply and the ``error`` trait, and changes nothing.
 * Replies: every command is answered ``{"type": "reply", "id", "ok", "error"}``, after
   the work is done when it runs on the worker thread, so the browser can match answers
-  to its requests.
+  to its requests. Long work is first acknowledged with ``{"type": "accepted", "id"}``
+  at once, so the browser can time out a request nobody received without timing out
+  work that takes minutes.
+* Heartbeat: ``{"type": "ping", "id"}`` is answered at once (the browser's connection
+  monitor, ``widgets/_shared.js``), without touching the pipeline.
+* Exactly once: a request id already seen is not run again. A browser that lost its
+  connection resends a queued message with the same id; if the first copy did arrive,
+  it gets the first answer again (or ``accepted`` while the work still runs).
+* Plain words: errors shown in a panel are written for a reviewer (:func:`plain`), not
+  for a programmer: no API calls, version numbers or library names.
 
 The browser can write any synced trait, so nothing here ever reads a trait back to
 decide what to do: what Python needs (the pipeline, item indices, file contents) is
@@ -20,6 +29,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -27,7 +37,16 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import anywidget
 import traitlets as t
 
-from ..errors import AdPipelineError, InvalidInput
+from ..errors import (
+    AdPipelineError,
+    ConflictError,
+    CorruptBlob,
+    InvalidInput,
+    SessionNotFound,
+    StageError,
+    StoreCorrupt,
+    StoreError,
+)
 
 if TYPE_CHECKING:
     from ..models import Session
@@ -40,6 +59,62 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9:_.-]{1,64}$")
 LAYOUT_KWARGS = frozenset({"layout"})
 
 Check = Callable[[Any, str], Any]
+#: How many answered request ids each widget remembers (for resent requests).
+_REMEMBERED = 64
+
+_STAGE_WORDS = {"reference_images": "reference images", "storyboard": "storyboard",
+                "story": "story", "video": "video"}
+#: Developer words in error messages, and what a reviewer reads instead.
+_PLAIN = [
+    (re.compile(r"\s*Possible now:.*$", re.S), ""),
+    (re.compile(r"an image Pillow can read"), "a picture this app can open"),
+    (re.compile(r"\b(?:ap|p)\.[A-Za-z_.]+\([^)]*\)"), "the app"),
+    (re.compile(r"\breference_images\b"), "reference images"),
+    (re.compile(r"\bsession [A-Za-z0-9_-]{22}\b"), "this ad"),
+    # a last guard: no command line and no file or folder on the server reaches a reviewer
+    (re.compile(r"`[^`]*`"), "the app"),
+    (re.compile(r"(?<=\s)(?:~|[A-Za-z]:)?[/\\][^\s;,)]+"), "a file on the server"),
+]
+#: Errors whose own message is for whoever runs the server (paths, commands to type),
+#: and what a reviewer reads instead.
+_FOR_REVIEWERS: list[tuple[type[AdPipelineError], str]] = [
+    (SessionNotFound, "This ad was deleted or moved, so it can no longer be shown or changed. "
+                      "Open or start another ad."),
+    (StoreCorrupt, "This ad's saved record is damaged, so nothing was changed. Tell whoever "
+                   "runs this app; other ads are fine."),
+    (StoreError, "The saved ads cannot be read or written on the server right now, so nothing "
+                 "was changed. Try again in a moment; if it keeps happening, tell whoever "
+                 "runs this app."),
+    (CorruptBlob, "A saved picture or video of this ad is damaged. Make it again, or go back "
+                  "to an earlier version."),
+]
+
+
+class Refused(AdPipelineError):
+    """An action the browser asked for that no longer fits the session (another window
+    changed it first). Its message is written for the reviewer and shown as it is."""
+
+
+def plain(exc: BaseException) -> str:
+    """What to show a reviewer for ``exc``: no API calls, version numbers or library names."""
+    if isinstance(exc, Refused):
+        return str(exc)
+    if isinstance(exc, ConflictError):
+        return ("This ad was changed in another window at the same moment, so nothing was "
+                "saved. The page now shows the latest state: look, then try again.")
+    if not isinstance(exc, AdPipelineError):
+        return ("Something went wrong on the server, and nothing was changed. Try again; if "
+                "it keeps happening, reload the page.")
+    for kind, text in _FOR_REVIEWERS:
+        if isinstance(exc, kind):
+            return text
+    message = str(exc)
+    for pattern, replacement in _PLAIN:
+        message = pattern.sub(replacement, message)
+    message = message.strip() or "That did not work; nothing was changed."
+    if isinstance(exc, StageError) and not message.endswith("."):
+        message += "."
+    return message[:1].upper() + message[1:]
 
 
 def reject_unknown(owner: str, kwargs: Mapping[str, Any], allowed: Iterable[str]) -> None:
@@ -122,6 +197,9 @@ class Work:
     run: Callable[[], Any]
     #: May be retried after a failure (not for bad input, which would fail again).
     retry: bool = True
+    #: What runs, in words, shown as progress until the work reports its own
+    #: ("Assistant is answering…", "Drawing image 2…").
+    label: str = ""
 
 
 Outcome = Work | dict[str, Any] | None
@@ -145,6 +223,8 @@ class PanelWidget(anywidget.AnyWidget):  # type: ignore[misc]
         super().__init__(**kwargs)
         self._live = live
         self._retry: tuple[str, dict[str, Any], list[bytes]] | None = None
+        #: request id -> the reply sent (``None`` while its work still runs).
+        self._answered: OrderedDict[str, dict[str, Any] | None] = OrderedDict()
         self.on_msg(self._on_browser_message)
         live.attach(self)
 
@@ -164,6 +244,18 @@ class PanelWidget(anywidget.AnyWidget):  # type: ignore[misc]
             rid = content.get("id")
             if isinstance(rid, str) and _REQUEST_ID.fullmatch(rid):
                 request_id = rid
+            if content.get("type") == "ping" and set(content) <= {"type", "id"}:
+                self.send({"type": "reply", "id": request_id, "ok": True, "error": None})
+                return
+        if request_id is not None and request_id in self._answered:
+            # The same request again (resent after a reconnect): never run it twice.
+            earlier = self._answered[request_id]
+            self.send(earlier if earlier is not None else {"type": "accepted", "id": request_id})
+            return
+        if request_id is not None:
+            self._answered[request_id] = None
+            while len(self._answered) > _REMEMBERED:
+                self._answered.popitem(last=False)
         with self._live.lock:
             try:
                 kind, fields, data = self._parse(content, buffers)
@@ -217,20 +309,24 @@ class PanelWidget(anywidget.AnyWidget):  # type: ignore[misc]
         try:
             outcome: Outcome = handler(*data, **fields) if data else handler(**fields)
         except AdPipelineError as exc:
-            self._answer(request_id, error=str(exc),
-                         retry=not isinstance(exc, InvalidInput), again=(kind, fields, data))
+            self._answer(request_id, error=plain(exc),
+                         retry=not isinstance(exc, InvalidInput | Refused),
+                         again=(kind, fields, data))
             return
         except Exception as exc:  # a bug must not kill the comm: show it, keep going
             log.exception("%s command %s failed", type(self).__name__, kind)
-            self._answer(request_id, error=f"{type(exc).__name__}: {exc}", retry=False)
+            self._answer(request_id, error=plain(exc), retry=False)
             return
         if isinstance(outcome, Work):
             if self._live.busy:
                 self._answer(request_id, error="other work is still running; wait for it to "
                              "finish, then try again.", retry=True, again=(kind, fields, data))
                 return
+            if request_id is not None:
+                self.send({"type": "accepted", "id": request_id})
             self._live.submit(outcome.run, lambda exc: self._finished(
-                request_id, exc, (kind, fields, data) if outcome.retry else None))
+                request_id, exc, (kind, fields, data) if outcome.retry else None),
+                label=outcome.label)
         else:
             self._answer(request_id, data=outcome)
 
@@ -239,8 +335,8 @@ class PanelWidget(anywidget.AnyWidget):  # type: ignore[misc]
         if exc is None:
             self._answer(request_id)
             return
-        message = str(exc) if isinstance(exc, AdPipelineError) else f"{type(exc).__name__}: {exc}"
-        retry = again is not None and not isinstance(exc, InvalidInput)
+        message = plain(exc)
+        retry = again is not None and not isinstance(exc, InvalidInput | Refused)
         self._answer(request_id, error=message, retry=retry, again=again)
 
     def _answer(self, request_id: str | None, *, error: str | None = None, retry: bool = False,
@@ -255,8 +351,13 @@ class PanelWidget(anywidget.AnyWidget):  # type: ignore[misc]
             else:
                 self.error, self.can_retry = error, retry
                 self._retry = again if retry else None
-        self.send({"type": "reply", "id": request_id, "ok": error is None, "error": error,
-                   **payload}, buffers=buffers)
+        reply = {"type": "reply", "id": request_id, "ok": error is None, "error": error,
+                 **payload}
+        if request_id is not None and request_id in self._answered and not buffers:
+            self._answered[request_id] = reply
+        elif request_id is not None:
+            self._answered.pop(request_id, None)  # big answers (images) are simply asked again
+        self.send(reply, buffers=buffers)
 
     def close(self) -> None:
         live = getattr(self, "_live", None)  # None if __init__ failed half way

@@ -57,6 +57,10 @@ class Live:
         self._progress_time = 0.0
         self._closed = False
         self._read_error = ""
+        #: What the running work is, in words (see ``Work.label``).
+        self._label = ""
+        #: Where a message refused in one panel goes (see :meth:`carry`).
+        self.on_carry: Callable[[str, str, str], None] | None = None
         self._unsubscribe = [pipeline.on_change(self._changed),
                              pipeline.on_progress(self._progressed)]
         _POLLER.watch(self)
@@ -74,10 +78,19 @@ class Live:
 
     @property
     def progress(self) -> dict[str, Any]:
-        """The last progress report, if one came in the last few seconds."""
+        """The last progress report, if one came in the last few seconds; else what the
+        running work is, in words (its label), if it has one."""
         if time.monotonic() - self._progress_time > _PROGRESS_STALE_SECONDS:
+            if self.busy and self._label:
+                return {"done": 0, "total": 0, "message": self._label}
             return {}
         return dict(self._progress)
+
+    def carry(self, stage: str, text: str, message: str) -> None:
+        """A message typed in ``stage``'s panel could not be sent (another window moved
+        the session on): hand it to whoever shows the panels now, so it is not lost."""
+        if self.on_carry is not None:
+            self.on_carry(stage, text, message)
 
     def attach(self, widget: PanelWidget) -> None:
         with self._lock:
@@ -120,7 +133,9 @@ class Live:
         try:
             version = self.pipeline.store.version(self.pipeline.id)
         except AdPipelineError as exc:
-            self._show_read_error(str(exc))
+            from ._base import plain
+
+            self._show_read_error(plain(exc))
             return
         if self._read_error:
             self._show_read_error("")
@@ -154,12 +169,17 @@ class Live:
     # work ----------------------------------------------------------------------
 
     def submit(self, job: Callable[[], Any],
-               done: Callable[[BaseException | None], None]) -> None:
-        """Run ``job`` on the worker thread, then ``done(exception or None)``."""
+               done: Callable[[BaseException | None], None], *, label: str = "") -> None:
+        """Run ``job`` on the worker thread, then ``done(exception or None)``.
+
+        ``label`` says what runs ("Assistant is answering…"): it is the progress shown
+        until the work reports its own.
+        """
         with self._lock:
             if self._worker is None:
                 self._worker = ThreadPoolExecutor(1, thread_name_prefix="adpipeline-ui")
             self._jobs += 1
+            self._label = label
             self._progress, self._progress_time = {}, 0.0
         self.refresh()  # show busy before the work starts
 
@@ -174,6 +194,8 @@ class Live:
             finally:
                 with self._lock:
                     self._jobs -= 1
+                    if not self._jobs:
+                        self._label = ""
             try:
                 self.refresh()
             finally:

@@ -44,6 +44,39 @@ def working(session: Session, stage: StageName) -> bool:
     return session.stages[stage].status == "generating" and not abandoned(session, stage)
 
 
+def moved_on(session: Session, stage: StageName) -> str:
+    """Why ``stage`` no longer takes feedback, in a reviewer's words ("" if it does).
+
+    Used when a message from one window arrives after another window (or process)
+    moved the session on: the message is refused with this, and kept in the box.
+    """
+    state = session.stages[stage]
+    if session.stage == stage and not working(session, stage):
+        return ""
+    if session.stage == stage:
+        return "started regenerating in another window"
+    if state.status == "approved":
+        return "was approved in another window"
+    if state.status == "stale":
+        return "went out of date: an earlier stage was reopened in another window"
+    return "is no longer under review: it was changed in another window"
+
+
+def refusal(stage: StageName, why: str, *, here: bool) -> str:
+    """The message for a refused chat message: in its own panel (``here``) or carried to
+    the panel shown now."""
+    if here:
+        return f"This stage {why}. Your message was not sent; it is still in the box."
+    return (f"The {NAMES[stage]} {why}. Your message about the {NAMES[stage]} was not sent; "
+            "it is in the box below.")
+
+
+def stale_if_reopened(session: Session, stage: StageName) -> list[str]:
+    """The later stages that reopening ``stage`` would mark stale, in words."""
+    later = STAGES[STAGES.index(stage) + 1:]
+    return [NAMES[s] for s in later if session.stages[s].current is not None]
+
+
 def versions(state: StageState) -> list[dict[str, Any]]:
     return [{"number": v.number, "note": v.note, **clock(v.created_at)} for v in state.versions]
 
@@ -67,6 +100,8 @@ def stage_bar(session: Session, stage: StageName) -> dict[str, Any]:
         "versions": versions(state),
         "current": -1 if state.current is None else state.current,
         "pending": [f.text for f in state.pending],
+        "reopen_stales": stale_if_reopened(session, stage),
+        "complete": session.stage == "complete",
     }
 
 

@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import traitlets as t
 
+from ..errors import ConflictError, StageError
 from ..models import Session
 from ..pipeline.stages import MAX_FEEDBACK_CHARS
 from . import _state
-from ._base import PanelWidget, Spec, Work, text
+from ._base import PanelWidget, Refused, Spec, Work, text
 from ._files import widget_source
 from ._live import Live
 
@@ -30,6 +31,9 @@ class ChatPanel(PanelWidget):
     reviewing = t.Bool(False).tag(sync=True)
     stage_label = t.Unicode("").tag(sync=True)
     max_chars = t.Int(MAX_FEEDBACK_CHARS).tag(sync=True)
+    #: Display only: ``{"text", "n"}``, a message to put back in the box (it was typed in
+    #: another stage's panel and could not be sent); ``n`` changes each time.
+    draft = t.Dict().tag(sync=True)
 
     commands: ClassVar[dict[str, Spec]] = {"send": Spec({"text": text(MAX_FEEDBACK_CHARS)})}
 
@@ -46,4 +50,28 @@ class ChatPanel(PanelWidget):
             self.busy = self._live.busy or _state.working(session, name)
 
     def _cmd_send(self, text: str) -> Work:
-        return Work(lambda: self._stage.feedback(text))
+        refuse_if_moved(self._live, self._stage, text)
+
+        def run() -> None:
+            try:
+                self._stage.feedback(text)
+            except (StageError, ConflictError):
+                refuse_if_moved(self._live, self._stage, text)  # another window came first
+                raise
+
+        return Work(run, label="Assistant is answering…")
+
+    def put_back(self, text: str, message: str) -> None:
+        """Show ``text`` in the box again, with ``message`` saying why it was not sent."""
+        with self.hold_sync():
+            self.draft = {"text": text, "n": int(self.draft.get("n", 0)) + 1}
+            self.error, self.can_retry = message, False
+
+
+def refuse_if_moved(live: Live, stage: Stage, text: str) -> None:
+    """Raise :class:`Refused` (and hand ``text`` on) if ``stage`` stopped taking feedback:
+    another window or process approved, reopened or regenerated meanwhile."""
+    why = _state.moved_on(stage.pipeline.session, stage.name)
+    if why:
+        live.carry(stage.name, text, _state.refusal(stage.name, why, here=False))
+        raise Refused(_state.refusal(stage.name, why, here=True))

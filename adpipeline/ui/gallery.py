@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import traitlets as t
 
-from ..errors import InvalidInput
+from ..errors import ConflictError, InvalidInput, StageError
 from ..models import Session
 from ..pipeline.stages import MAX_FEEDBACK_CHARS
 from . import _state
@@ -104,11 +104,23 @@ class GalleryPanel(PanelWidget):
 
     def _cmd_regenerate_item(self, item: int) -> Work:
         item = self._item(item)
-        return Work(lambda: self._stage.regenerate(item=item))
+        noun = "frame" if self._stage.name == "storyboard" else "image"
+        return Work(lambda: self._stage.regenerate(item=item), label=f"Drawing {noun} {item + 1}…")
 
     def _cmd_feedback_item(self, item: int, text: str) -> Work:
+        from .chat import refuse_if_moved
+
         item = self._item(item)
-        return Work(lambda: self._stage.feedback(text, item=item))
+        refuse_if_moved(self._live, self._stage, text)
+
+        def run() -> None:
+            try:
+                self._stage.feedback(text, item=item)
+            except (StageError, ConflictError):
+                refuse_if_moved(self._live, self._stage, text)
+                raise
+
+        return Work(run, label="Assistant is answering…")
 
     def _cmd_edit_item(self, item: int) -> None:
         item = self._item(item)
@@ -119,7 +131,8 @@ class GalleryPanel(PanelWidget):
     def _cmd_replace_item(self, data: bytes, item: int) -> Work:
         item = self._item(item)
         # decode_image in ImageStage.replace checks the bytes really are an image.
-        return Work(lambda: self._stage.replace(item, data), retry=False)
+        return Work(lambda: self._stage.replace(item, data), retry=False,
+                    label="Saving your picture…")
 
     def _cmd_history(self, item: int) -> dict[str, Any]:
         item = self._item(item)
@@ -149,7 +162,8 @@ class GalleryPanel(PanelWidget):
             raise InvalidInput(f"image {item + 1} already shows its picture from version "
                                f"{version + 1}; there is nothing to bring back.")
         # ImageStage.revert_item checks it all again against the session it saves.
-        return Work(lambda: self._stage.revert_item(item, version))
+        return Work(lambda: self._stage.revert_item(item, version),
+                    label=f"Bringing back the earlier picture of item {item + 1}…")
 
 
 def _history(state: Any, index: int) -> list[dict[str, Any]]:

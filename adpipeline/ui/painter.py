@@ -62,6 +62,32 @@ def _drawing() -> Iterator[None]:
         yield
 
 
+class _Shape:
+    """A rectangle or ellipse in image pixels, as the keyboard places it."""
+
+    def __init__(self, kind: str, x: float, y: float, width: float, height: float, *,
+                 erase: bool) -> None:
+        self.kind, self.x, self.y, self.width, self.height = kind, x, y, width, height
+        self.erase = erase
+
+    def apply(self, mask: np.ndarray) -> np.ndarray:
+        h, w = mask.shape
+        ys, xs = np.ogrid[:h, :w]
+        cx, cy = self.x + self.width / 2, self.y + self.height / 2
+        if self.kind == "ellipse":
+            rx, ry = max(self.width / 2, 0.5), max(self.height / 2, 0.5)
+            inside = ((xs + 0.5 - cx) / rx) ** 2 + ((ys + 0.5 - cy) / ry) ** 2 <= 1.0
+        else:
+            inside = ((xs + 0.5 >= self.x) & (xs + 0.5 <= self.x + self.width)
+                      & (ys + 0.5 >= self.y) & (ys + 0.5 <= self.y + self.height))
+        out = mask.copy()
+        if self.erase:
+            out &= ~inside
+        else:
+            out |= inside
+        return out
+
+
 class MaskCanvas:
     """The canvas half of the painter: strokes in, a full-resolution bool mask out.
 
@@ -157,13 +183,37 @@ class MaskCanvas:
 
     # editing the mask -----------------------------------------------------------
 
-    def undo(self) -> None:
-        from ..media.masks import mask_from_strokes
+    def add_shape(self, kind: str, x: float, y: float, width: float, height: float) -> None:
+        """Add (or, with the eraser, remove) a rectangle or ellipse given in display pixels:
+        the keyboard's way to make a mask."""
+        shape = _Shape(kind, x / self.scale, y / self.scale, width / self.scale,
+                       height / self.scale, erase=self.tool == "eraser")
+        self.mask = shape.apply(self.mask)
+        self.strokes.append(shape)
+        self.draw_overlay()
+        self.on_stroke()
 
+    def undo(self) -> None:
         if self.strokes:
             self.strokes.pop()
-            self.mask = mask_from_strokes(self.strokes, self.width, self.height)
+            self.mask = self._rasterise(self.strokes)
             self.draw_overlay()
+
+    def _rasterise(self, strokes: list[Any]) -> np.ndarray:
+        from ..media.masks import mask_from_strokes
+
+        mask = np.zeros((self.height, self.width), dtype=bool)
+        run: list[Any] = []
+        for stroke in [*strokes, None]:
+            if stroke is None or isinstance(stroke, _Shape):
+                if run:
+                    mask = mask_from_strokes(run, self.width, self.height, base=mask)
+                    run = []
+                if stroke is not None:
+                    mask = stroke.apply(mask)
+            else:
+                run.append(stroke)
+        return mask
 
     def clear(self) -> None:
         self.strokes = []
@@ -265,6 +315,9 @@ class PainterControls(PanelWidget):
         "set_size": Spec({"size": whole(2, 200)}),
         "undo": Spec(),
         "clear": Spec(),
+        "shape": Spec({"kind": choice("rectangle", "ellipse"), "x": number(-10_000, 10_000),
+                       "y": number(-10_000, 10_000), "width": number(1, 10_000),
+                       "height": number(1, 10_000)}),
         "generate": Spec({"prompt": text(_PROMPT_LIMIT)}),
         "compare": Spec({"split": number(0.0, 1.0)}),
         "use": Spec(),
@@ -306,6 +359,12 @@ class PainterControls(PanelWidget):
     def _cmd_undo(self) -> None:
         self._painter.surface.undo()
         self._painter.sync()
+
+    def _cmd_shape(self, kind: str, x: float, y: float, width: float, height: float) -> None:
+        if not self._painter.surface.enabled or self._painter.phase != "paint":
+            raise InvalidInput("this stage is not under review, or the edit is done: "
+                               "nothing was added to the mask.")
+        self._painter.surface.add_shape(kind, x, y, width, height)
 
     def _cmd_clear(self) -> None:
         self._painter.surface.clear()
@@ -384,7 +443,7 @@ class MaskPainter(ipywidgets.VBox):  # type: ignore[misc]
             self.surface.draw_overlay()
             self.sync()
 
-        return Work(run)
+        return Work(run, label="Painting the edit…")
 
     def revert(self) -> None:
         if self.phase != "compare" or self._before_version is None:

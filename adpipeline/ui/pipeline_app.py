@@ -43,6 +43,10 @@ class AppHeader(PanelWidget):
     cost_usd = t.Float(0.0).tag(sync=True)
     #: ``-1`` when the session has no budget.
     budget_usd = t.Float(-1.0).tag(sync=True)
+    #: The brief as the person wrote it (shown as text).
+    brief = t.Unicode("").tag(sync=True)
+    #: Show "All ads", a link to the start page (the Voila app sets it).
+    home_link = t.Bool(False).tag(sync=True)
 
     commands: ClassVar[dict[str, Spec]] = {"show": Spec({"stage": choice(*STAGES)})}
 
@@ -54,6 +58,7 @@ class AppHeader(PanelWidget):
         self._app._follow(session)
         with self.hold_sync():
             self.title = session.title
+            self.brief = session.brief.prompt
             self.steps = _state.steps(session)
             self.viewing = self._app.viewing
             self.complete = session.stage == "complete"
@@ -87,6 +92,8 @@ class PipelineApp(ipywidgets.VBox):  # type: ignore[misc]
         self.add_class("adp-app")
         self.header = AppHeader(self, live=self._live)
         self.children = [self.header, self._panel(self.viewing)]
+        self._carried: tuple[str, str, str] | None = None
+        self._live.on_carry = self._carry
 
     @property
     def pipeline(self) -> Pipeline:
@@ -105,6 +112,19 @@ class PipelineApp(ipywidgets.VBox):  # type: ignore[misc]
         self.children = [self.header, self._panel(self.viewing)]
         if hasattr(self, "header"):
             self.header.viewing = self.viewing
+        self._deliver()
+
+    def _carry(self, stage: str, text: str, message: str) -> None:
+        """A message refused in ``stage``'s panel: the app moves to the stage now under
+        review, so the text is put in that panel's box rather than lost with the old one."""
+        self._carried = (stage, text, message)
+        self._deliver()
+
+    def _deliver(self) -> None:
+        carried = getattr(self, "_carried", None)
+        if carried is not None and carried[0] != self.viewing:
+            self._carried = None
+            self.panel.chat.put_back(carried[1], carried[2])
 
     def _follow(self, session: Session) -> None:
         """Switch to the stage under review whenever the session moves to another one."""

@@ -68,10 +68,14 @@ class StageBar(PanelWidget):
             self.progress = progress
 
     def _cmd_approve(self) -> Work:
-        return Work(self._stage.approve)
+        following = _state.stage_bar(self._live.pipeline.session, self._stage.name)["next"]
+        label = ("Finishing the ad…" if not following else "Rendering the video…"
+                 if following == "video" else f"Generating the {following}…")
+        return Work(self._stage.approve, label=label)
 
     def _cmd_regenerate(self) -> Work:
-        return Work(self._stage.regenerate)
+        return Work(self._stage.regenerate,
+                    label=f"Regenerating the {_state.NAMES[self._stage.name]}…")
 
     def _cmd_reopen(self) -> None:
         self._stage.pipeline.reopen(self._stage.name)

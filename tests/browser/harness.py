@@ -154,22 +154,50 @@ def open_browser(width: int = 1280, height: int = 900) -> Iterator[Browser]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS,
                                               headless=True)
         context = chromium.new_context(viewport={"width": width, "height": height})
-        browser = Browser(context)
-
-        def guard(route: Any) -> None:
-            url = route.request.url
-            if _local(url):
-                route.continue_()
-            else:
-                browser.blocked.append(url)
-                route.abort()
-
-        context.route("**/*", guard)
         try:
-            yield browser
+            yield _guarded(context)
         finally:
             context.close()
             chromium.close()
+
+
+def _guarded(context: Any) -> Browser:
+    """``context`` as a :class:`Browser` whose requests beyond this machine are blocked."""
+    browser = Browser(context)
+
+    def guard(route: Any) -> None:
+        url = route.request.url
+        if _local(url):
+            route.continue_()
+        else:
+            browser.blocked.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return browser
+
+
+@contextmanager
+def own_or_shared_browser(request: Any) -> Iterator[Browser]:
+    """A Chromium of our own; only one sync Playwright can run per thread, so when the
+    suite's is already up, a new context in its browser (the ``browser`` fixture)."""
+    from playwright.sync_api import Error
+
+    yielded = False
+    try:
+        with open_browser() as own:
+            yielded = True
+            yield own
+        return
+    except Error as exc:
+        if yielded or "asyncio loop" not in str(exc):
+            raise
+    shared: Browser = request.getfixturevalue("browser")
+    context = shared.context.browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        yield _guarded(context)
+    finally:
+        context.close()
 
 
 def open_notebook(browser: Browser, lab: Lab, name: str, *, timeout: float = 90_000) -> Any:

@@ -48,7 +48,7 @@ def confirm_approval(page: Any) -> None:
     page.get_by_role("button", name=re.compile(r"^Approve and (continue|finish)")).click()
     dialog = page.locator("dialog.adp-dialog[open]")
     dialog.wait_for()
-    dialog.get_by_role("button", name="Yes, approve").click()
+    dialog.get_by_role("button", name=re.compile(r"^Approve and (continue|finish)$")).click()
 
 
 def test_review_from_story_to_video(lab: Lab, browser: Browser, screens: Path) -> None:
@@ -159,10 +159,10 @@ def test_review_from_story_to_video(lab: Lab, browser: Browser, screens: Path) -
     first, edited = ([a.blob for a in v.images or []] for v in session().reference_images.versions)
     page.get_by_role("button", name=re.compile(r"^Enlarge")).first.click()
     lightbox.wait_for()
-    use_older = lightbox.get_by_role("button", name="Use version 1 of this image")
+    use_older = lightbox.get_by_role("button", name="Use this version (version 1) of the image")
     use_older.wait_for()
     assert lightbox.locator(".adp-history-mark-current").all_inner_texts() == ["Current"]
-    assert lightbox.get_by_role("button", name="Use version 2 of this image").count() == 0
+    assert lightbox.get_by_role("button", name="Use this version (version 2) of the image").count() == 0
     use_older.focus()
     page.keyboard.press("Enter")
     wait_until(lambda: len(session().reference_images.versions) == 3, 20, "the reverted version")
@@ -172,8 +172,8 @@ def test_review_from_story_to_video(lab: Lab, browser: Browser, screens: Path) -
     assert edited[0] != first[0]
     assert [item.asset.source for item in images.output] == ["generated"] * 3
     # The edited picture is now the one a click brings back; the current one has no button.
-    lightbox.get_by_role("button", name="Use version 2 of this image").wait_for(timeout=10_000)
-    assert lightbox.get_by_role("button", name="Use version 1 of this image").count() == 0
+    lightbox.get_by_role("button", name="Use this version (version 2) of the image").wait_for(timeout=10_000)
+    assert lightbox.get_by_role("button", name="Use this version (version 1) of the image").count() == 0
     assert lightbox.get_by_role("status").inner_text().startswith("Version 1 is back")
     assert page.evaluate("() => document.activeElement.closest('dialog.adp-lightbox') !== null")
     shoot_dialog(page, lightbox, screens / "5b-use-this-version")

@@ -28,7 +28,7 @@ import pytest
 
 import adpipeline as ap
 
-from .harness import CHROMIUM, Browser, _local, free_port, open_browser, wait_until
+from .harness import CHROMIUM, Browser, free_port, own_or_shared_browser, wait_until
 
 BRIEF = "10 s ad for Aurora, a reusable water bottle"
 #: What must never show on the page: the notebook's code, or a traceback.
@@ -41,6 +41,13 @@ class Served:
     url: str  # "http://127.0.0.1:PORT/"
     home: Path
     log: Path
+    token: str = ""
+
+    def at(self, session: str | None = None) -> str:
+        """The app's address with the token (and a session)."""
+        query = "&".join(p for p in (f"token={self.token}" if self.token else "",
+                                      f"session={session}" if session is not None else "") if p)
+        return self.url + (f"?{query}" if query else "")
 
     def session(self, session_id: str) -> ap.Pipeline:
         return ap.resume(session_id, home=self.home)
@@ -91,7 +98,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         match = re.search(r"Review app: (http://\S+)", log.read_text())
         return match.group(1) if match else None
 
-    server = Served(process, wait_until(address, 60, "adpipeline serve"), home, log)
+    printed = wait_until(address, 60, "adpipeline serve")
+    base, _, query = printed.partition("?")
+    token = query.removeprefix("token=")
+    server = Served(process, base, home, log, token)
     try:
         yield server
     finally:
@@ -111,35 +121,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 @pytest.fixture(scope="module")
 def chromium(request: pytest.FixtureRequest, served: Served) -> Iterator[Browser]:
-    """Chromium blocking the network beyond this machine. Only one sync Playwright can run
-    per thread: when the suite's is already up, a context of our own in its browser."""
-    from playwright.sync_api import Error
-
-    yielded = False
-    try:
-        with open_browser() as own:
-            yielded = True
-            yield own
-        return
-    except Error as exc:
-        if yielded or "asyncio loop" not in str(exc):
-            raise
-    shared: Browser = request.getfixturevalue("browser")
-    context = shared.context.browser.new_context(viewport={"width": 1280, "height": 900})
-    browser = Browser(context)
-
-    def guard(route: Any) -> None:
-        if _local(route.request.url):
-            route.continue_()
-        else:
-            browser.blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    try:
+    """Chromium blocking the network beyond this machine (its own, or a context in the
+    suite's when that is already up)."""
+    with own_or_shared_browser(request) as browser:
         yield browser
-    finally:
-        context.close()
 
 
 def new_page(browser: Browser) -> tuple[Any, list[str]]:
@@ -173,7 +158,7 @@ def test_review_a_session_in_voila(served: Served, chromium: Browser, screens: P
     page, errors = new_page(chromium)
 
     # ?session=ID on Voila's single-notebook URL opens the app on that session.
-    page.goto(f"{served.url}?session={p.id}")
+    page.goto(served.at(p.id))
     story_title = page.locator(".adp-story-title")
     story_title.wait_for(timeout=60_000)
     assert story_title.inner_text().strip() == title
@@ -187,7 +172,7 @@ def test_review_a_session_in_voila(served: Served, chromium: Browser, screens: P
     page.get_by_role("button", name=re.compile(r"^Approve and continue")).click()
     dialog = page.locator("dialog.adp-dialog[open]")
     dialog.wait_for()
-    dialog.get_by_role("button", name="Yes, approve").click()
+    dialog.get_by_role("button", name=re.compile(r"^Approve and continue")).click()
     wait_until(lambda: served.session(p.id).stage == "reference_images"
                and served.session(p.id).reference_images.status == "review", 60,
                "the reference images")
@@ -200,13 +185,13 @@ def test_review_a_session_in_voila(served: Served, chromium: Browser, screens: P
     shoot(page, screens / "voila-images")
 
     # A bad or unknown id: a plain message, the start page below it.
-    page.goto(f"{served.url}?session=../../etc")
+    page.goto(served.at("../../etc"))
     notice = page.locator(".adp-start-notice")
     notice.wait_for(timeout=60_000)
     assert "is not the address of an ad" in notice.inner_text()
     assert_no_code(page)
     shoot(page, screens / "voila-bad-id", widths=(400,))
-    page.goto(f"{served.url}?session={'A' * 22}")
+    page.goto(served.at("A" * 22))
     page.get_by_text(re.compile(r"^There is no ad A{22} on this server")).wait_for(timeout=60_000)
     assert_no_code(page)
     page.close()
@@ -220,7 +205,7 @@ def test_start_a_new_ad_from_the_form(served: Served, chromium: Browser, screens
         ap.start(BRIEF, home=served.home)
     before = ap.sessions(home=served.home)
     page, errors = new_page(chromium)
-    page.goto(served.url)
+    page.goto(served.at())
     page.locator(".adp-start").wait_for(timeout=60_000)
     assert_no_code(page)
     # The widgets' shared stylesheet (colours, buttons) came with the start page.
@@ -255,7 +240,7 @@ def test_start_a_new_ad_from_the_form(served: Served, chromium: Browser, screens
     assert page.locator(".adp-story-title").inner_text().strip() == new[0].title
 
     # The address now names the new session, so a reload resumes it.
-    assert page.url == f"{served.url}?session={new[0].id}"
+    assert page.url == served.at(new[0].id)
     page.reload()
     page.locator(".adp-story-title").wait_for(timeout=60_000)
     assert page.locator(".adp-story-title").inner_text().strip() == new[0].title
