@@ -797,3 +797,22 @@ def test_commands_to_a_panel_of_a_stage_that_moved_on_change_nothing(
     for reply in replies:
         assert reply["ok"] is False and "approved" in reply["error"], reply
     assert short.session.model_dump_json() == before
+
+
+def test_the_header_shows_and_switches_providers(
+        pipeline: ap.Pipeline, opened: Opener, monkeypatch: pytest.MonkeyPatch) -> None:
+    app: PipelineApp = opened(ui.app(pipeline))
+    rows = {row["capability"]: row for row in app.header.providers}
+    assert rows["image"]["current"] == "offline" and "replicate" in rows["image"]["options"]
+    header = FakeBrowser(app.header, monkeypatch)
+    before = pipeline.session.model_dump_json()
+    for bad in ({"capability": "sound", "provider": "offline"},
+                {"capability": "image", "provider": "nope"},
+                {"capability": "video", "provider": "openai"},
+                {"capability": "image", "provider": 5}):
+        assert header.send("use", **bad)["ok"] is False
+    assert pipeline.session.model_dump_json() == before
+    assert header.send("use", capability="image", provider="replicate")["ok"]
+    assert pipeline.session.providers["image"] == "replicate"
+    wait_for(lambda: {r["capability"]: r for r in app.header.providers}["image"]["current"]
+             == "replicate", timeout=5)

@@ -26,10 +26,15 @@ function render({ model, el }) {
   const brief = h("p", { class: "adp-brief" });
   const done = h("p", { class: "adp-done", role: "status" });
   const cost = h("p", { class: "adp-cost" });
+  // Which provider makes each part, switchable here (a paid one may need its key set).
+  const providerRows = h("div", { class: "adp-provider-rows" });
+  const providers = h("details", { class: "adp-providers" }, [
+    h("summary", { text: "Providers" }), providerRows]);
   const announce = h("p", { class: "adp-sr-only", role: "status", "aria-live": "polite" });
   const nav = h("nav", { class: "adp-stepper", "aria-label": "Stages of the ad" }, [steps]);
   const root = h("header", { class: "adp adp-app", "data-lm-suppress-shortcuts": "true" }, [
-    h("div", { class: "adp-app-top" }, [h("div", { class: "adp-app-name" }, [home, title]), cost]),
+    h("div", { class: "adp-app-top" }, [h("div", { class: "adp-app-name" }, [home, title]),
+      h("div", { class: "adp-app-money" }, [cost, providers])]),
     brief, done, nav, connection.node, banner.node, announce,
   ]);
   el.append(root);
@@ -101,6 +106,21 @@ function render({ model, el }) {
     cost.textContent = `Cost so far ${money(spent)}`
       + (budget >= 0 ? ` of ${money(budget)} budget` : " · no budget set");
     cost.classList.toggle("adp-over", budget >= 0 && spent > budget * 0.9);
+    const rows = (model.get("providers") || []).map((row) => {
+      const current = String(row.current);
+      const options = [current, ...(row.options || []).filter((name) => name !== current)];
+      const select = h("select", {
+        class: "adp-provider-select", disabled: offline || model.get("busy"),
+        onchange: () => python.send("use", { capability: row.capability, provider: select.value }),
+      }, options.map((name) => h("option", { value: name, text: name })));
+      select.value = current;
+      return h("label", { class: "adp-provider" }, [
+        h("span", { class: "adp-provider-name", text: row.capability }), select]);
+    });
+    const focusedRow = providerRows.contains(document.activeElement)
+      ? [...providerRows.querySelectorAll("select")].indexOf(document.activeElement) : -1;
+    providerRows.replaceChildren(...rows);
+    if (focusedRow >= 0) providerRows.querySelectorAll("select")[focusedRow]?.focus();
     done.hidden = !complete;
     done.replaceChildren(h("span", { class: "adp-done-mark", "aria-hidden": "true", text: "✓" }),
       `Finished: the ad is complete. It cost ${money(spent)}; the video and its download are below.`);
@@ -110,7 +130,7 @@ function render({ model, el }) {
   }
 
   const names = ["title", "steps", "viewing", "complete", "cost_usd", "budget_usd", "brief",
-    "home_link"];
+    "home_link", "providers", "busy"];
   for (const name of names) model.on(`change:${name}`, draw);
   draw();
   drawn = true;

@@ -20,7 +20,9 @@ import traitlets as t
 from ..errors import InvalidInput
 from ..models import STAGES, Session, StageName
 from . import _state
-from ._base import LAYOUT_KWARGS, PanelWidget, Spec, choice, reject_unknown
+from ..providers import NAMES
+from ..providers.base import CAPABILITIES
+from ._base import LAYOUT_KWARGS, PanelWidget, Spec, choice, reject_unknown, text
 from ._files import widget_source
 from ._live import Live
 from .stage import StagePanel
@@ -47,8 +49,14 @@ class AppHeader(PanelWidget):
     brief = t.Unicode("").tag(sync=True)
     #: Show "All ads", a link to the start page (the Voila app sets it).
     home_link = t.Bool(False).tag(sync=True)
+    #: Per capability: what the session uses and what it could switch to (names only:
+    #: keys never reach a trait).
+    providers = t.List(t.Dict()).tag(sync=True)
 
-    commands: ClassVar[dict[str, Spec]] = {"show": Spec({"stage": choice(*STAGES)})}
+    commands: ClassVar[dict[str, Spec]] = {
+        "show": Spec({"stage": choice(*STAGES)}),
+        "use": Spec({"capability": choice(*CAPABILITIES), "provider": text(300)}),
+    }
 
     def __init__(self, app: PipelineApp, *, live: Live, **kwargs: Any) -> None:
         self._app = app
@@ -64,7 +72,16 @@ class AppHeader(PanelWidget):
             self.complete = session.stage == "complete"
             self.cost_usd = session.cost_usd
             self.budget_usd = -1.0 if session.budget_usd is None else session.budget_usd
+            self.providers = [
+                {"capability": capability, "current": session.providers.get(capability, "offline"),
+                 "options": list(NAMES[capability])}
+                for capability in CAPABILITIES
+            ]
             self.busy = self._live.busy
+
+    def _cmd_use(self, capability: str, provider: str) -> None:
+        """Switch a capability's provider (the pipeline checks the name and its setup)."""
+        self._live.pipeline.use(**{capability: provider})
 
     def _cmd_show(self, stage: StageName) -> None:
         session = self._live.pipeline.session
