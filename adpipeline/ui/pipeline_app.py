@@ -19,9 +19,9 @@ import traitlets as t
 
 from ..errors import InvalidInput
 from ..models import STAGES, Session, StageName
-from . import _state
 from ..providers import NAMES
 from ..providers.base import CAPABILITIES
+from . import _state
 from ._base import LAYOUT_KWARGS, PanelWidget, Spec, choice, reject_unknown, text
 from ._files import widget_source
 from ._live import Live
