@@ -115,7 +115,8 @@ def tab_walk(page: Any, max_steps: int = 200) -> None:
         const controls = [...document.querySelectorAll('.adp button, .adp select, .adp textarea,'
           + ' .adp input, .adp a[href], .adp [role=log], .adp-painter canvas')]
           .filter((n) => !n.disabled && n.getClientRects().length && !n.closest('[hidden]')
-                         && !n.closest('dialog:not([open])'));
+                         && !n.closest('dialog:not([open])')
+                         && !n.closest('details:not([open]) > :not(summary)'));
         controls.forEach((n, i) => n.setAttribute('data-walk', String(i)));
         window.__adpControls = controls.length;
         document.addEventListener('focusin', (e) => window.__adpFocus.push(
