@@ -43,7 +43,12 @@ def now() -> datetime:
 
 
 def new_session_id() -> str:
-    return secrets.token_urlsafe(16)
+    # An id starting with "-" reads as an option on a command line (`adpipeline review
+    # -x…`), so draw again: one draw in 64 (the id keeps its 128 random bits).
+    while True:
+        session_id = secrets.token_urlsafe(16)
+        if not session_id.startswith("-"):
+            return session_id
 
 
 def check_session_id(session_id: object) -> str:

@@ -39,3 +39,11 @@ def test_session_ids_are_url_safe_and_128_bits() -> None:
 def test_malformed_session_ids_are_rejected(bad: object) -> None:
     with pytest.raises(ap.InvalidInput, match="not a session id"):
         check_session_id(bad)
+
+
+def test_new_session_ids_never_look_like_command_line_options() -> None:
+    from adpipeline.models import check_session_id, new_session_id
+
+    ids = [new_session_id() for _ in range(3000)]  # about 47 would start with "-" by chance
+    assert not [i for i in ids if i.startswith("-")]
+    assert all(check_session_id(i) == i for i in ids) and len(set(ids)) == len(ids)
