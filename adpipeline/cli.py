@@ -24,6 +24,7 @@ from .models import ASPECTS, STAGES, check_session_id
 from .pipeline import Pipeline, resume, sessions, start, store_at
 from .pipeline.entry import console_progress
 from .pipeline.outputs import check_video_target
+from .providers import describe as describe_providers
 from .providers.base import Progress
 
 _EPILOG = """examples:
@@ -412,7 +413,7 @@ def _show(args: argparse.Namespace) -> int:
     session = p.session
     print(f"{session.id}: {session.title}\nbrief: {session.brief.prompt} "
           f"({session.brief.duration_s} s, {session.brief.aspect})\nstage: {session.stage}\n"
-          "providers: " + ", ".join(f"{k}={v}" for k, v in session.providers.items()))
+          f"providers: {describe_providers(session.providers)}")
     for name, state in session.stages.items():
         print(f"  {name:<17} {state.status:<10} {len(state.versions)} version(s)"
               f"{'  error: ' + state.error if state.error else ''}")

@@ -23,6 +23,7 @@ from rich.table import Table
 
 from .errors import AdPipelineError, InvalidInput
 from .pipeline import Pipeline
+from .providers import describe as describe_providers
 
 Inline = Literal["auto", "always", "never"]
 INLINE_MODES: tuple[Inline, ...] = ("auto", "always", "never")
@@ -123,7 +124,7 @@ def act(p: Pipeline, command: str, console: Console) -> bool:
         if not name.strip():
             raise InvalidInput("write it as: use CAPABILITY=NAME, e.g. use image=offline")
         chosen = p.use(**{capability.strip(): name.strip()})
-        say(console, "providers: " + ", ".join(f"{k}={v}" for k, v in chosen.items()))
+        say(console, f"providers: {describe_providers(chosen)}")
     elif word == "inpaint":
         item_text, mask_text, prompt = [*rest.split(maxsplit=2), "", "", ""][:3]
         if not prompt:

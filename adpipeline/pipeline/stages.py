@@ -279,12 +279,12 @@ class Stage:
             return None  # a single-item stage: the message is about the whole of it
         if item == -1:
             return count - 1
-        if not _whole(item) or not 0 <= item < count:  # type: ignore[operator]
-            said = item + 1 if _whole(item) and item >= 0 else 0  # type: ignore[operator]
-            raise InvalidInput(
-                f"there is no image {said} here: in chat the images are numbered 1 to {count}; "
-                "nothing was changed.")
-        return item  # type: ignore[return-value]
+        if isinstance(item, int) and not isinstance(item, bool) and 0 <= item < count:
+            return item
+        said = item + 1 if isinstance(item, int) and item >= 0 else 0
+        raise InvalidInput(
+            f"there is no image {said} here: in chat the images are numbered 1 to {count}; "
+            "nothing was changed.")
 
     def _resolve_item(self, session: Session, item: int) -> int:
         self._check_item(session, item)

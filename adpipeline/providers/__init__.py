@@ -92,6 +92,11 @@ def _as_string(choice: object, capability: str, where: str) -> str:
     return choice.strip()
 
 
+def describe(chosen: Mapping[str, str]) -> str:
+    """One line naming the provider of each capability, e.g. ``text=openai, image=offline``."""
+    return ", ".join(f"{capability}={choice}" for capability, choice in chosen.items())
+
+
 def _checked(pairs: dict[Any, Any], where: str) -> dict[str, str]:
     checked: dict[str, str] = {}
     for capability, raw in pairs.items():

@@ -134,8 +134,23 @@ class BlobStore:
                     except FileNotFoundError:
                         continue  # deleted meanwhile
 
-    def remove(self, name: str) -> None:
-        self._path(name).unlink(missing_ok=True)
+    def remove_unused(self, name: str, *, not_used_since: float, dry_run: bool = False) -> int | None:
+        """Delete ``name`` unless it was written or used (see :meth:`intact`) after
+        ``not_used_since`` (a ``time.time()``); return the bytes freed, or ``None`` if kept.
+
+        The time is read again right before the delete, so a writer that reused the
+        file a moment ago keeps it.
+        """
+        path = self._path(name)
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return None
+        if stat.st_mtime > not_used_since:
+            return None
+        if not dry_run:
+            path.unlink(missing_ok=True)
+        return stat.st_size
 
     def remove_leftovers(self, older_than_s: float) -> int:
         """Delete temporary files of writes that died (older than ``older_than_s``)."""

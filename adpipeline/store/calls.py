@@ -76,9 +76,6 @@ class CallCache:
         with storage_faults(self.directory):
             cache.set(key, (_STAMP, time.time(), value), retry=retry)
 
-    def __contains__(self, key: str) -> bool:
-        return self.get(key) is not None
-
     def entries(self) -> Iterator[tuple[str, Any, float]]:
         """Every entry's key, value and the time it was stored (for garbage collection)."""
         cache = self._open()

@@ -44,7 +44,7 @@ def collect(
     cutoff = time.time() - min_age.total_seconds()
     used_blobs: set[str] = set()
     used_calls: set[str] = set()
-    for session_id in store.ids():
+    for session_id in [summary.id for summary in store.list()]:
         try:
             for text in store.raw_records(session_id):
                 used_blobs.update(blob_names_in(text))
@@ -62,17 +62,10 @@ def collect(
     for name, modified in store.blobs.names():
         if name in used_blobs or modified > cutoff:
             continue
-        path = store.blobs.root / name[:2] / name
-        try:
-            stat = path.stat()
-            if stat.st_mtime > cutoff:  # used since we listed it
-                continue
-        except FileNotFoundError:
-            continue
-        done.blobs.append(name)
-        done.bytes += stat.st_size
-        if not dry_run:
-            store.blobs.remove(name)
+        freed = store.blobs.remove_unused(name, not_used_since=cutoff, dry_run=dry_run)
+        if freed is not None:
+            done.blobs.append(name)
+            done.bytes += freed
     if not dry_run:
         store.blobs.remove_leftovers(min_age.total_seconds())
     return done

@@ -368,9 +368,6 @@ class SessionStore:
         summaries.sort(key=lambda s: s.updated_at, reverse=True)
         return summaries
 
-    def ids(self) -> builtins.list[str]:
-        return [s.id for s in self.list()]
-
     def raw_records(self, session_id: str) -> Iterator[str]:
         """The stored text of a session's head and every record (for garbage collection)."""
         with self._snapshot() as con:
