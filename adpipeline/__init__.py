@@ -17,11 +17,30 @@ from .errors import (
     StoreCorrupt,
     StoreError,
 )
-from .models import Brief, ImageAsset, Scene, Session, SessionSummary, Story, VideoAsset
+from .models import (
+    AudioSettings,
+    Brief,
+    Feedback,
+    ImageAsset,
+    LedgerEntry,
+    Message,
+    Scene,
+    Session,
+    SessionSummary,
+    Story,
+    Version,
+    VideoAsset,
+)
 from .pipeline import (
     ImageItem,
+    ImageStage,
     Pipeline,
+    ReferenceImagesStage,
+    Stage,
+    StoryboardStage,
+    StoryStage,
     VideoOutput,
+    VideoStage,
     batch,
     resume,
     sessions,
@@ -31,19 +50,11 @@ from .pipeline import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "AdPipelineError", "Brief", "BudgetExceeded", "ConflictError", "CorruptBlob", "ImageAsset",
-    "ImageItem", "InvalidInput", "Pipeline", "ProviderError", "Scene", "Session",
-    "SessionNotFound", "SessionSummary", "StageError", "StoreCorrupt", "StoreError", "Story",
-    "VideoAsset", "VideoOutput",
+    "AdPipelineError", "AudioSettings", "Brief", "BudgetExceeded", "ConflictError", "CorruptBlob",
+    "Feedback", "ImageAsset", "ImageItem", "ImageStage", "InvalidInput", "LedgerEntry", "Message",
+    "Pipeline", "ProviderError", "ReferenceImagesStage", "Scene", "Session", "SessionNotFound",
+    "SessionSummary", "Stage", "StageError", "StoreCorrupt", "StoreError", "Story", "StoryStage",
+    "StoryboardStage", "Version", "VideoAsset", "VideoOutput", "VideoStage",
     "__version__", "batch", "resume", "sessions", "start",
 ]
 
-
-def _show_in_jupyter() -> None:
-    """In a Jupyter kernel, make ``p`` show its review app (widgets load only on display)."""
-    from .ui.display import register_in_kernel
-
-    register_in_kernel()
-
-
-_show_in_jupyter()

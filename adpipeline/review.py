@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .errors import AdPipelineError, InvalidInput
-from .pipeline import Pipeline
+from .pipeline import ImageStage, Pipeline
 from .providers import describe as describe_providers
 
 Inline = Literal["auto", "always", "never"]
@@ -131,7 +131,8 @@ def act(p: Pipeline, command: str, console: Console) -> bool:
             raise InvalidInput("write it as: inpaint N MASK PROMPT, e.g. inpaint 1 "
                                "200,150,300,200 a red sports car")
         item = _number(item_text, "inpaint N")
-        asset = stage.output[item].asset if 0 <= item < len(stage.output or []) else None
+        items = stage.output if isinstance(stage, ImageStage) else []
+        asset = items[item].asset if 0 <= item < len(items) else None
         if asset is None:
             raise InvalidInput(f"there is no item {item} here; items are numbered as shown.")
         stage.edit(item, mask=mask_png(mask_text, asset.width, asset.height), prompt=prompt)
@@ -208,7 +209,7 @@ def show_stage(p: Pipeline, console: Console, protocol: str | None = None) -> No
         asset = item.asset
         flag = " (stale)" if item.stale else ""
         say(console, f"  [{item.index}] {item.label}{flag}, {asset.width}x{asset.height} "
-                     f"{asset.source}: {p.store.blobs.path(asset.blob)}")
+                     f"{asset.source}: {item.path}")
         if protocol:
             _show_inline(console, item.png, protocol)
 

@@ -223,7 +223,7 @@ def feedback_latency(
     """Milliseconds per ``p.story.feedback`` on a session grown to ``messages`` (each
     feedback adds two: the request and the reply)."""
     p = ap.start("30 s ad for Aurora, a reusable water bottle", home=home)
-    session = p.store.load(p.id)
+    session = p._store.load(p.id)
     frame = ImageAsset(kind="frame", label="Scene 1", prompt="a bottle on a beach",
                        blob=f"{1:064x}.png", width=1280, height=720)
     session.stages["storyboard"].versions = [
@@ -232,7 +232,7 @@ def feedback_latency(
         Message(role="user" if i % 2 == 0 else "assistant", stage="story",
                 text=f"make it funnier and put scene 2 on a beach at sunset ({i})")
         for i in range(messages)]
-    p.store.save(session)
+    p._store.save(session)
     samples = []
     for i in range(first, first + feedbacks):  # new words each time: no cached reply
         start = time.perf_counter()

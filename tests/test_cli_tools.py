@@ -165,7 +165,7 @@ def test_a_bad_argument_is_one_line_exit_2_and_writes_nothing(
     if "SESSION" in args:
         p = ap.start(BRIEF, home=home)
         p.story.approve()
-        p.store.close()  # the tool opens the store in its own process
+        p._store.close()  # the tool opens the store in its own process
         args = [p.id if a == "SESSION" else a for a in args]
     result = tool(name, *args, "--out" if name == "generate_images" else "--home",
                   str(tmp_path / "out") if name == "generate_images" else str(home),

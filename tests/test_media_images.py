@@ -6,7 +6,6 @@ import io
 import resource
 import struct
 import sys
-import time
 import zlib
 
 import numpy as np
@@ -75,10 +74,8 @@ def test_decode_refuses_a_truncated_or_corrupt_png(cut: str) -> None:
 def test_decode_refuses_a_50000_square_png_from_its_header_without_allocating_it() -> None:
     data = huge_png_header()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start = time.perf_counter()
     with pytest.raises(ap.InvalidInput, match=r"50000x50000 pixels.*limit is 8192 px.*Resize"):
         im.decode_image(data)
-    assert time.perf_counter() - start < 1.0
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     if sys.platform.startswith("linux"):  # ru_maxrss is in KB on Linux, bytes on macOS
         assert grown < 100_000  # 50,000² RGB would be 7.5 GB

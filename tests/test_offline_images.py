@@ -417,11 +417,14 @@ def test_inpainted_sheet_keeps_its_layout_so_frames_follow_the_edit(sheets: list
     assert look.product is not None and look.product[1] > look.product[0]
 
 
-def test_large_masks_are_inpainted_quickly() -> None:
+def test_a_large_mask_changes_only_what_it_covers() -> None:
     big = provider.generate(request(width=1280, height=720, character=""), [])
     mask = ellipse_mask(1280, 720, (640, 360), (400, 250))
-    import time
-
-    start = time.perf_counter()
-    provider.inpaint(big, mask_to_png(mask), "remove everything here", 0)
-    assert time.perf_counter() - start < 3.0
+    edited = provider.inpaint(big, mask_to_png(mask), "a bright red sports car", 0)
+    before = np.asarray(Image.open(io.BytesIO(big)).convert("RGB"), dtype=np.int16)
+    after = np.asarray(Image.open(io.BytesIO(edited)).convert("RGB"), dtype=np.int16)
+    assert after.shape == before.shape
+    changed = np.abs(after - before).max(axis=2) > 8
+    outside = ~ellipse_mask(1280, 720, (640, 360), (420, 270))  # beyond the feathered edge
+    assert changed[mask].mean() > 0.5
+    assert changed[outside].mean() < 0.01

@@ -150,7 +150,7 @@ def test_concurrent_change_makes_the_loser_raise_conflict_and_keeps_the_winner(
         session.budget_usd = 3.0
 
     with pytest.raises(ap.ConflictError, match="reload"):
-        pipeline.update(change)
+        pipeline._update(change)
     session = pipeline.session
     assert session.budget_usd is None
     assert [m.text for m in session.conversation if m.role == "user"] == ["make it energetic"]
@@ -369,7 +369,7 @@ def test_corrupted_blob_is_reported_and_changes_nothing(pipeline: ap.Pipeline) -
     p = pipeline
     p.story.approve()
     item = p.reference_images.output[0]
-    p.store.blobs._path(item.asset.blob).write_bytes(b"garbage")
+    p._store.blobs._path(item.asset.blob).write_bytes(b"garbage")
     with unchanged(p), pytest.raises(ap.CorruptBlob, match="regenerate"):
         _ = p.reference_images.output[0].png
 
@@ -454,7 +454,7 @@ def test_a_stage_left_generating_by_a_dead_process_can_be_regenerated(
         state.status = "generating"
         state.worker = f"{socket.gethostname()}:999999999"
 
-    pipeline.update(crashed)
+    pipeline._update(crashed)
     pipeline.story.regenerate()
     assert pipeline.story.status == "review"
 
@@ -467,7 +467,7 @@ def test_a_stage_generating_in_a_live_process_refuses_other_actions(pipeline: ap
         session.stages["story"].status = "generating"
         session.stages["story"].worker = f"{socket.gethostname()}:{os.getpid()}"
 
-    pipeline.update(busy)
+    pipeline._update(busy)
     with unchanged(pipeline), pytest.raises(ap.StageError, match="while it is generating"):
         pipeline.story.feedback("make it funnier")
 
@@ -487,3 +487,46 @@ def test_revert_one_item_keeps_the_others(pipeline: ap.Pipeline) -> None:
     assert len(p.reference_images.versions) == 3
     with unchanged(p), pytest.raises(ap.InvalidInput, match="versions 0 to 2"):
         p.reference_images.revert_item(0, 9)
+
+
+def test_the_session_read_from_a_pipeline_refuses_changes_that_would_be_lost(
+        pipeline: ap.Pipeline) -> None:
+    snapshot = pipeline.session
+    attempts = [
+        lambda: setattr(snapshot, "budget_usd", 5),
+        lambda: setattr(snapshot.stages["story"], "status", "approved"),
+        lambda: setattr(snapshot.brief, "duration_s", 15),
+        lambda: snapshot.conversation.append(ap.Message(role="user", text="hi", stage="story")),
+        lambda: snapshot.stages["story"].versions.clear(),
+        lambda: snapshot.providers.update(text="openai"),
+        lambda: snapshot.stages.pop("video"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(AttributeError, match=r"read-only snapshot.*p\.budget = 5"):
+            attempt()
+    stored = ap.resume(pipeline.id).session
+    assert stored.budget_usd is None and stored.stage == "story"
+    assert stored.model_dump() == snapshot.model_dump()
+    # A copy is the user's own to change, for example to compare with.
+    mine = snapshot.model_copy(deep=True)
+    mine.budget_usd = 5
+    mine.stages["story"].versions.clear()
+    assert pipeline.session.budget_usd is None and pipeline.story.versions
+
+
+def test_reading_a_pipeline_loads_the_session_only_when_it_changed(
+        pipeline: ap.Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
+    loads: list[str] = []
+    real_load = pipeline._store.load
+    monkeypatch.setattr(pipeline._store, "load", lambda i: loads.append(i) or real_load(i))
+    for _ in range(50):
+        assert pipeline.stage == "story" and pipeline.story.status == "review"
+        assert pipeline.cost_usd == 0 and pipeline.story.output is not None
+        assert len(pipeline.story.versions) == 1
+    assert loads == []
+    # Another process (or window) saves: the next read sees it.
+    other = ap.resume(pipeline.id)
+    other.budget = 2.5
+    before = len(loads)
+    assert pipeline.budget == 2.5 and len(loads) == before + 1
+    assert pipeline.budget == 2.5 and len(loads) == before + 1

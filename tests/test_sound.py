@@ -22,7 +22,7 @@ import adpipeline as ap
 from adpipeline.media import audio as mixing
 from adpipeline.media.video import ffmpeg_exe
 from adpipeline.models import AudioSettings
-from adpipeline.pipeline import entry, sound
+from adpipeline.pipeline import entry, sound, sound_changes
 from adpipeline.providers.offline import voice as piper_voice
 
 BRIEF = "20 s ad for Aurora, a reusable water bottle"
@@ -180,10 +180,10 @@ def test_sound_settings_follow_feedback() -> None:
     settings = AudioSettings()
     for change in ({"speed_factor": 0.85}, {"voice": "female"}, {"music": "calm"},
                    {"music_db_delta": -6.0}):
-        settings = sound.apply_changes(settings, change)
+        settings = sound_changes.apply_changes(settings, change)
     assert settings.speed == pytest.approx(0.85)
     assert (settings.voice, settings.music, settings.music_db) == ("female", "calm", -6.0)
-    assert sound.apply_changes(settings, {"music": "off"}).music == "off"
+    assert sound_changes.apply_changes(settings, {"music": "off"}).music == "off"
 
 
 def test_a_slower_voice_makes_longer_lines(tmp_path: Path) -> None:

@@ -16,8 +16,8 @@ from ..providers import choose
 from ..providers.base import Progress
 from ..providers.offline.brief import brief_duration, platform_and_aspect
 from ..store import SessionStore, default_home
-from .generate import derive_seed
-from .pipeline import Pipeline, check_budget
+from .pipeline import Pipeline
+from .rules import check_budget
 
 _stores: dict[Path, SessionStore] = {}
 _stores_lock = threading.Lock()
@@ -83,9 +83,8 @@ def start(
     session.stages["story"].status = "generating"
     store.create(session)
     pipeline = Pipeline(session.id, store, progress=_progress(progress))
-    first: tuple[None, list[Any], int] = (None, [], derive_seed(brief, "story", 0))
     try:
-        pipeline.work("story", lambda s: first, pipeline.story.make)
+        pipeline._work("story", pipeline.story._first_plan, pipeline.story._make)
     except AdPipelineError as exc:
         # The session is saved with the story marked failed: say how to get back to it.
         exc.args = (f"{exc} (session {session.id} was saved: ap.resume({session.id!r}) "

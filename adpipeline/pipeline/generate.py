@@ -16,7 +16,6 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,22 +31,10 @@ from ..models import (
     Story,
     VideoAsset,
 )
-from ..providers import Providers
-from ..providers.base import ImageRequest, Progress, VideoRequest
-from ..providers.gateway import Gateway
-from ..store import Blobs
+from ..providers.base import ImageRequest, VideoRequest
+from .context import Context
 
 T = TypeVar("T")
-
-
-@dataclass
-class Context:
-    """What one piece of work needs besides the session."""
-
-    providers: Providers
-    blobs: Blobs
-    gateway: Gateway
-    progress: Progress
 
 
 def derive_seed(brief: Brief, stage: str, version: int, item: int | None = None) -> int:

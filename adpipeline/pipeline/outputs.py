@@ -33,6 +33,11 @@ class ImageItem:
         return self.blobs.get(self.asset.blob)
 
     @property
+    def path(self) -> Path:
+        """Where the PNG is on disk (read it, never change it: it is shared by content)."""
+        return self.blobs.path(self.asset.blob)
+
+    @property
     def image(self) -> Image.Image:
         from PIL import Image
 

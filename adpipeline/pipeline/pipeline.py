@@ -10,39 +10,35 @@ save, retrying on a version conflict so a finished result is never lost.
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import socket
 import threading
 from collections.abc import Callable
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 from ..errors import AdPipelineError, ConflictError, InvalidInput, StageError
-from ..models import STAGES, LedgerEntry, Session, StageName, Version, check_stage, now
+from ..models import (
+    STAGES,
+    LedgerEntry,
+    Session,
+    SessionStage,
+    StageName,
+    check_stage,
+    now,
+    read_only,
+)
 from ..providers import Providers, choose
 from ..providers.base import Progress
 from ..providers.gateway import Gateway
 from ..store import Store
-from .generate import Context, inputs_of
-
-if TYPE_CHECKING:
-    from .stages import ImageStage, StoryStage, VideoStage
+from .context import Context
+from .rules import abandoned, check_budget, possible_now
+from .stages import ImageStage, ReferenceImagesStage, StoryboardStage, StoryStage, VideoStage
 
 T = TypeVar("T")
 Listener = Callable[[Session], None]
 
-_ACTIONS = {
-    "story": "feedback(...), regenerate(), revert(n), edit_scene(n, ...), approve()",
-    "reference_images": "feedback(..., item=i), regenerate(item=i), edit(i, mask, prompt), "
-                        "replace(i, image), revert(n), approve()",
-    "storyboard": "feedback(..., item=i), regenerate(item=i), edit(i, mask, prompt), "
-                  "replace(i, image), revert(n), approve()",
-    "video": "feedback(...), regenerate(), revert(n), approve()",
-}
 _FINISH_ATTEMPTS = 20
-#: A stage generating for longer than this is taken as abandoned even on another host.
-ABANDONED_AFTER = timedelta(minutes=30)
 
 
 class Pipeline:
@@ -50,29 +46,44 @@ class Pipeline:
     :func:`adpipeline.resume`; ``p`` in a Jupyter cell shows its review app."""
 
     def __init__(self, session_id: str, store: Store, *, progress: Progress | None = None):
-        session = store.load(session_id)
+        self._store = store
+        self._snapshot: Session | None = None
+        session = self._remember(store.load(session_id))
         self.id = session.id
-        self.store = store
         self._providers = Providers.build(session.providers)
         self._listeners: list[Listener] = []
         self._progress: list[Progress] = [progress] if progress is not None else []
         self._listeners_lock = threading.Lock()
-        from .stages import ImageStage, StoryStage, VideoStage
-
-        self.story: StoryStage = StoryStage(self, "story")
-        self.reference_images: ImageStage = ImageStage(self, "reference_images")
-        self.storyboard: ImageStage = ImageStage(self, "storyboard")
-        self.video: VideoStage = VideoStage(self, "video")
+        self.story = StoryStage(self)
+        self.reference_images = ReferenceImagesStage(self)
+        self.storyboard = StoryboardStage(self)
+        self.video = VideoStage(self)
 
     # reading ----------------------------------------------------------------
 
     @property
     def session(self) -> Session:
-        """A fresh copy of the stored session (changing it changes nothing)."""
-        return self.store.load(self.id)
+        """The stored session as a read-only snapshot.
+
+        It is read again only when the store holds a newer version (one small read),
+        so reading properties in a loop is cheap. Assigning to it raises: change the
+        session through ``p`` and its stages.
+        """
+        snapshot = self._snapshot
+        if snapshot is None or snapshot.version != self._store.version(self.id):
+            snapshot = self._remember(self._store.load(self.id))
+        return snapshot
+
+    def _remember(self, session: Session) -> Session:
+        """Keep ``session`` (now read-only) as the snapshot, unless a newer one is kept."""
+        read_only(session)
+        kept = self._snapshot
+        if kept is None or kept.version <= session.version:
+            self._snapshot = session
+        return session
 
     @property
-    def stage(self) -> str:
+    def stage(self) -> SessionStage:
         return self.session.stage
 
     @property
@@ -86,14 +97,14 @@ class Pipeline:
     @budget.setter
     def budget(self, value: float | None) -> None:
         checked = check_budget(value)
-        self.update(lambda s: setattr(s, "budget_usd", checked))
+        self._update(lambda s: setattr(s, "budget_usd", checked))
 
     @property
     def providers(self) -> Providers:
         """The providers the stored session chose (another process may have switched them)."""
-        return self.providers_for(self.session)
+        return self._providers_for(self.session)
 
-    def providers_for(self, session: Session) -> Providers:
+    def _providers_for(self, session: Session) -> Providers:
         if self._providers.chosen != session.providers:
             self._providers = Providers.build(session.providers)
         return self._providers
@@ -113,10 +124,26 @@ class Pipeline:
             session.providers = chosen
             return chosen
 
-        return self.update(change)
+        return self._update(change)
 
-    def __getitem__(self, name: str) -> Any:
-        return getattr(self, check_stage(name))
+    @overload
+    def __getitem__(self, name: Literal["story"]) -> StoryStage: ...
+    @overload
+    def __getitem__(self, name: Literal["reference_images", "storyboard"]) -> ImageStage: ...
+    @overload
+    def __getitem__(self, name: Literal["video"]) -> VideoStage: ...
+    @overload
+    def __getitem__(self, name: str) -> StoryStage | ImageStage | VideoStage: ...
+
+    def __getitem__(self, name: str) -> StoryStage | ImageStage | VideoStage:
+        stage: StoryStage | ImageStage | VideoStage = getattr(self, check_stage(name))
+        return stage
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
+        """In Jupyter ``p`` shows its review app; the widgets load only then."""
+        from .display import mimebundle
+
+        return mimebundle(self, include, exclude)
 
     def __repr__(self) -> str:
         s = self.session
@@ -154,7 +181,7 @@ class Pipeline:
                 other.status = "stale" if other.versions else "pending"
                 other.error = None
 
-        self.update(change)
+        self._update(change)
 
     def run_to_end(self) -> None:
         """Approve every stage in turn (the automated mode of ``adpipeline run``)."""
@@ -190,21 +217,26 @@ class Pipeline:
 
         return remove
 
-    def report(self, done: int, total: int, message: str) -> None:
+    def _report(self, done: int, total: int, message: str) -> None:
         for listener in list(self._progress):
             listener(done, total, message)
 
     # the machinery the stages use -------------------------------------------
 
-    def update(self, change: Callable[[Session], T]) -> T:
+    def _update(self, change: Callable[[Session], T]) -> T:
         """Load, apply ``change``, save with the loaded version; notify listeners."""
-        session = self.store.load(self.id)
+        session = self._store.load(self.id)
         result = change(session)
-        saved = self.store.save(session)
+        saved = self._remember(self._store.save(session))
         self._notify(saved)
         return result
 
-    def work(
+    def _gateway(self, stage: StageName, session: Session) -> Gateway:
+        """The one way provider calls are made: cached, priced, and held to the budget."""
+        return Gateway(self._store.calls, stage=stage, blobs=self._store.blobs,
+                       budget_usd=session.budget_usd, spent_usd=session.cost_usd)
+
+    def _work(
         self,
         stage: StageName,
         begin: Callable[[Session], T],
@@ -230,12 +262,10 @@ class Pipeline:
             state.worker = f"{socket.gethostname()}:{os.getpid()}"
             state.started_at = now()
 
-        self.update(start)
-        session = self.store.load(self.id)
-        gateway = Gateway(self.store.calls, stage=stage, blobs=self.store.blobs,
-                          budget_usd=session.budget_usd,
-                          spent_usd=session.cost_usd)
-        ctx = Context(self.providers_for(session), self.store.blobs, gateway, self.report)
+        self._update(start)
+        session = self._store.load(self.id)
+        gateway = self._gateway(stage, session)
+        ctx = Context(self._providers_for(session), self._store.blobs, gateway, self._report)
         try:
             apply = make(ctx, session, snapshot["prepared"])
         except BaseException as exc:  # an interrupted cell must not leave it "generating"
@@ -258,7 +288,7 @@ class Pipeline:
 
         for _ in range(_FINISH_ATTEMPTS):
             try:
-                self.update(change)
+                self._update(change)
                 return
             except ConflictError:
                 continue  # someone saved meanwhile: apply the result to their version
@@ -272,82 +302,8 @@ class Pipeline:
             listener(session)
 
 
-def abandoned(session: Session, stage: StageName) -> bool:
-    """Whether a "generating" stage was left so by a process that is gone."""
-    state = session.stages[stage]
-    if state.status != "generating" or state.worker is None:
-        return False
-    host, _, pid = state.worker.rpartition(":")
-    if host == socket.gethostname():
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return True
-        except (PermissionError, ValueError):
-            pass
-    started = state.started_at or session.updated_at
-    return now() - started > ABANDONED_AFTER
-
-
-def add_version(session: Session, stage: StageName, version: Version) -> None:
-    state = session.stages[stage]
-    version = version.model_copy(update={"number": len(state.versions),
-                                         "inputs": inputs_of(session, stage)})
-    state.versions = [*state.versions, version]
-    state.current = version.number
-    state.status = "review"
-    state.error = None
-    state.worker = None
-
-
-def check_budget(value: object) -> float | None:
-    """A budget in USD: a finite number that is not negative, or None for no limit."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
-            or value < 0:
-        raise InvalidInput(
-            f"budget must be a number of USD, 0 or more (or None for no limit), got {value!r:.40}."
-        )
-    return float(value)
-
-
 def _fail(session: Session, stage: StageName, message: str) -> None:
     state = session.stages[stage]
     state.status = "failed"
     state.error = message
     state.worker = None
-
-
-def possible_now(session: Session) -> str:
-    """A sentence naming the actions that are possible in this state."""
-    parts = []
-    if session.stage == "complete":
-        parts.append("the ad is complete")
-    else:
-        state = session.stages[session.stage]
-        if state.status == "generating" and not abandoned(session, session.stage):
-            parts.append(f"wait for {session.stage} to finish generating")
-        elif state.status == "failed" and state.current is None:
-            parts.append(f"p.{session.stage}.regenerate() to try again")
-        else:
-            parts.append(f"p.{session.stage}: {_ACTIONS[session.stage]}")
-    approved = [s for s in STAGES if session.stages[s].status in ("approved", "stale")
-                and s != session.stage]
-    if approved:
-        parts.append("p.reopen(" + " | ".join(repr(s) for s in approved) + ")")
-    return "Possible now: " + "; ".join(parts) + "."
-
-
-def require_open(session: Session, stage: StageName, action: str, *, needs_output: bool = True) -> None:
-    """Raise :class:`StageError` unless ``stage`` is the one under review."""
-    state = session.stages[stage]
-    if session.stage != stage:
-        where = {"approved": "approved (reopen it first)", "stale": "stale (reopen it first)",
-                 "pending": "not reached yet"}.get(state.status, state.status)
-        raise StageError(f"cannot {action} {stage}: it is {where}. {possible_now(session)}")
-    if state.status == "generating" and not abandoned(session, stage):
-        raise StageError(f"cannot {action} {stage} while it is generating. {possible_now(session)}")
-    if needs_output and state.current is None:
-        raise StageError(f"cannot {action} {stage}: it has no output yet. {possible_now(session)}")
-

@@ -24,13 +24,11 @@ from ..media.timing import Fit, fit
 from ..media.video import SRT_LINE_CHARS
 from ..models import AudioSettings, SpokenLine, Story
 from ..providers.base import MusicRequest, Speech, SpeechRequest, VoiceUnavailable
-from .generate import Context
+from .context import Context
 
 log = logging.getLogger(__name__)
 _said: set[str] = set()
 
-#: Feedback keys that change the sound (see :func:`apply_changes`).
-SOUND_KEYS = ("voice_on", "voice", "speed_factor", "music", "music_db_delta")
 #: How the narrator is asked to sound, by story tone (providers that take a style).
 _STYLES = {
     "humorous": "playful and light, with a smile in the voice",
@@ -40,25 +38,6 @@ _STYLES = {
     "calm": "calm and soothing, relaxed",
     "serious": "clear, confident and trustworthy",
 }
-
-
-def apply_changes(settings: AudioSettings, changes: dict[str, Any]) -> AudioSettings:
-    """``settings`` with one feedback's sound changes applied (relative ones add up)."""
-    update: dict[str, Any] = {}
-    if "voice_on" in changes:
-        update["voice_on"] = bool(changes["voice_on"])
-    if "voice" in changes:
-        update["voice"] = str(changes["voice"])
-        update["voice_on"] = True
-    if "speed_factor" in changes:
-        update["speed"] = round(min(2.0, max(0.5, settings.speed * float(changes["speed_factor"]))), 3)
-    if "music" in changes:
-        update["music"] = str(changes["music"])
-    if "music_db_delta" in changes:
-        update["music_db"] = min(12.0, max(-30.0, settings.music_db + float(changes["music_db_delta"])))
-        if settings.music == "off":
-            update.setdefault("music", "auto")
-    return settings.model_copy(update=update)
 
 
 def say_once(note: str) -> None:

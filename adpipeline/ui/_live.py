@@ -131,7 +131,7 @@ class Live:
         if self._closed or self._version < 0:
             return
         try:
-            version = self.pipeline.store.version(self.pipeline.id)
+            version = self.pipeline._store.version(self.pipeline.id)
         except AdPipelineError as exc:
             from ._base import plain
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from ..models import STAGES, Session, StageName, StageState, Story
-from ..pipeline.pipeline import abandoned
+from ..pipeline.rules import abandoned
 
 LABELS: dict[str, str] = {
     "story": "Story",

@@ -8,7 +8,7 @@ import traitlets as t
 
 from ..errors import ConflictError, StageError
 from ..models import Session
-from ..pipeline.stages import MAX_FEEDBACK_CHARS
+from ..pipeline.user_input import MAX_FEEDBACK_CHARS
 from . import _state
 from ._base import PanelWidget, Refused, Spec, Work, text
 from ._files import widget_source

@@ -17,7 +17,7 @@ import traitlets as t
 
 from ..errors import ConflictError, InvalidInput, StageError
 from ..models import Session
-from ..pipeline.stages import MAX_FEEDBACK_CHARS
+from ..pipeline.user_input import MAX_FEEDBACK_CHARS
 from . import _state
 from ._base import PanelWidget, Spec, Work, text, whole
 from ._files import widget_source
@@ -142,7 +142,7 @@ class GalleryPanel(PanelWidget):
         buffers = []
         for entry in entries:
             asset = state.versions[entry["version"]].images[item]  # type: ignore[index]
-            buffers.append(self._pngs.get(asset.blob) or self._stage.pipeline.store.blobs.get(
+            buffers.append(self._pngs.get(asset.blob) or self._stage.pipeline._store.blobs.get(
                 asset.blob))
         return {"item": item, "entries": entries, "buffers": buffers}
 

@@ -78,7 +78,7 @@ class VideoPanel(PanelWidget):
                 return
             if video.blob == self._blob:
                 return
-            blobs = self._stage.pipeline.store.blobs
+            blobs = self._stage.pipeline._store.blobs
             path = blobs.path(video.blob)  # checks the file against its hash once
             self._blob, self._path = video.blob, path
             self._size = path.stat().st_size

@@ -53,7 +53,7 @@ def test_regenerating_a_damaged_item_repairs_it(home: Path) -> None:
     p = ap.start(BRIEF, home=home)
     p.story.approve()
     item = p.reference_images.output[0]
-    path = p.store.blobs.path(item.asset.blob)
+    path = p._store.blobs.path(item.asset.blob)
     path.write_bytes(path.read_bytes()[:100])  # a truncated PNG
     with pytest.raises(ap.CorruptBlob, match="regenerate the item"):
         p.reference_images.output[0].png  # noqa: B018
@@ -61,7 +61,7 @@ def test_regenerating_a_damaged_item_repairs_it(home: Path) -> None:
     repaired = p.reference_images.output[0]
     assert repaired.asset.blob == item.asset.blob  # the same picture, so the same name
     repaired.image.load()
-    assert p.store.blobs.intact(repaired.asset.blob)
+    assert p._store.blobs.intact(repaired.asset.blob)
 
 
 def test_gc_deletes_only_what_no_session_uses(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -69,7 +69,7 @@ def test_gc_deletes_only_what_no_session_uses(home: Path, capsys: pytest.Capture
     kept.story.approve()
     dropped = ap.start("15 s ad for Nimbus, a running shoe", home=home)
     dropped.story.approve()
-    store = kept.store
+    store = kept._store
     kept_blobs = {i.asset.blob for i in kept.reference_images.output}
     dropped_blobs = {i.asset.blob for i in dropped.reference_images.output} - kept_blobs
     store.delete(dropped.id)
@@ -101,7 +101,7 @@ def test_gc_while_another_thread_makes_ads_loses_nothing(home: Path) -> None:
     # call cache: the race gc must survive. Unused old files are the garbage it must find.
     old = ap.start(BRIEF, home=home)
     old.story.approve()
-    store = old.store
+    store = old._store
     store.delete(old.id)
     garbage = [store.blobs.put(os.urandom(64), "png") for _ in range(20)]
     for folder in store.blobs.root.iterdir():

@@ -158,12 +158,12 @@ def test_hostile_api_calls_are_refused_and_change_nothing(
     error: type[Exception],
 ) -> None:
     p = at[stage]
-    before = _raw(p.store.home, p.id)
+    before = _raw(p._store.home, p.id)
     with pytest.raises(error) as raised:
         action(p)
     assert isinstance(raised.value, ap.AdPipelineError)
     assert len(str(raised.value)) > 20
-    assert _raw(p.store.home, p.id) == before
+    assert _raw(p._store.home, p.id) == before
 
 
 START: list[tuple[str, dict[str, Any]]] = [
@@ -310,10 +310,10 @@ def test_run_force_overwrites_both_files_together(home: Path, tmp_path: Path) ->
 def test_review_of_a_finished_ad_reads_its_input(at: dict[str, ap.Pipeline]) -> None:
     p = at["complete"]
     result = subprocess.run(
-        [sys.executable, "-m", "adpipeline.cli", "--home", str(p.store.home), "review", p.id],
+        [sys.executable, "-m", "adpipeline.cli", "--home", str(p._store.home), "review", p.id],
         input="back banana\nquit\n", capture_output=True, text=True, timeout=120,
         env={**os.environ, "PYTHONPATH": str(Path.cwd())})
     assert result.returncode == 0, result.stderr
     assert "Complete" in result.stdout and "error:" in result.stdout  # it read 'back banana'
     assert "Traceback" not in result.stdout + result.stderr
-    assert ap.resume(p.id, home=p.store.home).stage == "complete"
+    assert ap.resume(p.id, home=p._store.home).stage == "complete"

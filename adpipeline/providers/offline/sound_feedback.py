@@ -1,6 +1,6 @@
 """Video-stage feedback about the sound: "slower voice", "a female voice", "calmer music",
 "no music", "music quieter". Returns changes the video stage applies to its
-:class:`~adpipeline.models.AudioSettings` (see ``pipeline.sound.apply_changes``).
+:class:`~adpipeline.models.AudioSettings` (see ``pipeline.sound_changes.apply_changes``).
 
 Kept apart from the story and image rules so each interpreter stays readable.
 """
