@@ -6,15 +6,15 @@ every other layer builds on these types.
 
 from __future__ import annotations
 
-import copy
 import re
 import secrets
 from datetime import UTC, datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import InvalidInput
+from .snapshot import SNAPSHOT_MARK, SNAPSHOT_REFUSAL
 
 Aspect = Literal["16:9", "9:16", "1:1"]
 StageName = Literal["story", "reference_images", "storyboard", "video"]
@@ -72,91 +72,24 @@ def check_stage(name: object) -> StageName:
     return name
 
 
-#: Marks a model that is part of a read-only snapshot (see :func:`read_only`).
-_SNAPSHOT = "_adpipeline_snapshot"
-_SNAPSHOT_REFUSAL = ("this is a read-only snapshot of the session, so changing it would change "
-                     "nothing; change the session through the pipeline instead, e.g. "
-                     "p.budget = 5, p.use(image='offline') or p.story.feedback('...').")
-
-
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if self.__dict__.get(_SNAPSHOT):
-            raise AttributeError(_SNAPSHOT_REFUSAL)
+        if self.__dict__.get(SNAPSHOT_MARK):
+            raise AttributeError(SNAPSHOT_REFUSAL)
         super().__setattr__(name, value)
 
     # Copies (``model_copy`` uses these) can be changed, even of a snapshot's part.
     def __copy__(self) -> Any:
         copied = super().__copy__()
-        copied.__dict__.pop(_SNAPSHOT, None)
+        copied.__dict__.pop(SNAPSHOT_MARK, None)
         return copied
 
     def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Any:
         copied = super().__deepcopy__(memo)
-        copied.__dict__.pop(_SNAPSHOT, None)
+        copied.__dict__.pop(SNAPSHOT_MARK, None)
         return copied
-
-
-class _FrozenList(list[Any]):
-    """A list in a read-only snapshot; its copies are plain lists."""
-
-    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
-        raise AttributeError(_SNAPSHOT_REFUSAL)
-
-    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
-    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
-
-    def __copy__(self) -> list[Any]:
-        return list(self)
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> list[Any]:
-        return copy.deepcopy(list(self), memo)
-
-    def __reduce__(self) -> Any:
-        return (list, (list(self),))
-
-
-class _FrozenDict(dict[Any, Any]):
-    """A dict in a read-only snapshot; its copies are plain dicts."""
-
-    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
-        raise AttributeError(_SNAPSHOT_REFUSAL)
-
-    __setitem__ = __delitem__ = __ior__ = pop = popitem = clear = update = setdefault = _refuse
-
-    def __copy__(self) -> dict[Any, Any]:
-        return dict(self)
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> dict[Any, Any]:
-        return copy.deepcopy(dict(self), memo)
-
-    def __reduce__(self) -> Any:
-        return (dict, (dict(self),))
-
-
-ModelT = TypeVar("ModelT", bound=BaseModel)
-
-
-def read_only(model: ModelT) -> ModelT:
-    """Make ``model``, and the models, lists and dicts it holds, refuse changes; in place.
-
-    History records (messages, ledger entries, versions) are frozen models already and
-    are not walked, so this costs a few microseconds however long the session is.
-    """
-    if isinstance(model, _Record) or not isinstance(model, _Model):
-        return model
-    fields = model.__dict__
-    for name, value in list(fields.items()):
-        if isinstance(value, list):
-            fields[name] = _FrozenList(read_only(v) for v in value)
-        elif isinstance(value, dict):
-            fields[name] = _FrozenDict({k: read_only(v) for k, v in value.items()})
-        else:
-            read_only(value)
-    fields[_SNAPSHOT] = True
-    return model
 
 
 class _Record(_Model):

@@ -25,11 +25,11 @@ from ..models import (
     StageName,
     check_stage,
     now,
-    read_only,
 )
 from ..providers import Providers, choose
 from ..providers.base import Progress
 from ..providers.gateway import Gateway
+from ..snapshot import read_only
 from ..store import Store
 from .context import Context
 from .rules import abandoned, check_budget, possible_now

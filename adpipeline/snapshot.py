@@ -1,0 +1,85 @@
+"""Read-only snapshots of a session: models, lists and dicts that refuse changes.
+
+``p.session`` hands out one shared snapshot until the store holds a newer version, so
+it must not be changed by mistake: changing it would change nothing stored. Copies
+(``model_copy``, ``copy.deepcopy``) are plain and can be changed.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+#: Marks a model that is part of a read-only snapshot (see :func:`read_only`).
+SNAPSHOT_MARK = "_adpipeline_snapshot"
+SNAPSHOT_REFUSAL = ("this is a read-only snapshot of the session, so changing it would change "
+                     "nothing; change the session through the pipeline instead, e.g. "
+                     "p.budget = 5, p.use(image='offline') or p.story.feedback('...').")
+
+
+class _FrozenList(list[Any]):
+    """A list in a read-only snapshot; its copies are plain lists."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise AttributeError(SNAPSHOT_REFUSAL)
+
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+
+    def __copy__(self) -> list[Any]:
+        return list(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> list[Any]:
+        return copy.deepcopy(list(self), memo)
+
+    def __reduce__(self) -> Any:
+        return (list, (list(self),))
+
+
+class _FrozenDict(dict[Any, Any]):
+    """A dict in a read-only snapshot; its copies are plain dicts."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise AttributeError(SNAPSHOT_REFUSAL)
+
+    __setitem__ = __delitem__ = __ior__ = pop = popitem = clear = update = setdefault = _refuse
+
+    def __copy__(self) -> dict[Any, Any]:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[Any, Any]:
+        return copy.deepcopy(dict(self), memo)
+
+    def __reduce__(self) -> Any:
+        return (dict, (dict(self),))
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def read_only(model: ModelT) -> ModelT:
+    """Make ``model``, and the models, lists and dicts it holds, refuse changes; in place.
+
+    History records (messages, ledger entries, versions) are frozen models already and
+    are not walked one by one, so a long session costs little more than a short one.
+    """
+    if not _changeable(model):
+        return model
+    fields = model.__dict__
+    for name, value in list(fields.items()):
+        if isinstance(value, list):
+            if value and _changeable(value[0]):  # lists hold one kind of thing
+                value = [read_only(v) for v in value]
+            fields[name] = _FrozenList(value)
+        elif isinstance(value, dict):
+            fields[name] = _FrozenDict({k: read_only(v) for k, v in value.items()})
+        else:
+            read_only(value)
+    fields[SNAPSHOT_MARK] = True
+    return model
+
+
+def _changeable(value: object) -> bool:
+    return isinstance(value, BaseModel) and not value.model_config.get("frozen")
