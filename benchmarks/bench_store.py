@@ -47,7 +47,7 @@ from adpipeline.models import (
 )
 from adpipeline.providers.offline.story import write_story
 from adpipeline.store import SessionStore
-from adpipeline.store.sessions import HISTORIES
+from adpipeline.store.records import HISTORIES
 
 
 def realistic_session() -> Session:

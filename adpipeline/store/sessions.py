@@ -53,37 +53,28 @@ import secrets
 import shutil
 import sqlite3
 import tempfile
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import diskcache
 import platformdirs
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from ..errors import ConflictError, InvalidInput, SessionNotFound, StoreCorrupt, StoreError
-from ..models import STAGES, LedgerEntry, Message, Session, SessionSummary, Version, check_session_id, now
+from ..models import STAGES, Session, SessionSummary, check_session_id, now
 from . import legacy
 from .blobs import BlobStore
 from .calls import IN_DATABASE, CallCache
 from .faults import corrupt_database, read_only, storage_faults, translate
+from .reader import Reader
+from .records import HISTORIES, RecordMemory, history_of, record_key
 
 log = logging.getLogger(__name__)
 
 FORMAT = 2
-#: Each history, and the model of its records.
-HISTORIES: dict[str, type[BaseModel]] = {
-    "conversation": Message,
-    "ledger": LedgerEntry,
-    **{stage: Version for stage in STAGES},
-}
-_REMEMBERED_SESSIONS = 64
 
 
 def default_home() -> Path:
@@ -93,26 +84,6 @@ def default_home() -> Path:
     return Path(platformdirs.user_data_dir("adpipeline", appauthor=False))
 
 
-def _record_key(session_id: str, history: str, index: int) -> str:
-    return f"record/{session_id}/{history}/{index:09d}"
-
-
-@dataclass
-class _Remembered:
-    """The parsed records of one session, as far as this process has read them."""
-
-    epoch: str
-    histories: dict[str, list[Any]] = field(default_factory=lambda: {h: [] for h in HISTORIES})
-
-
-def _history_of(session: Session, history: str) -> list[Any]:
-    if history == "conversation":
-        return session.conversation
-    if history == "ledger":
-        return session.ledger
-    return session.stages[history].versions  # type: ignore[index]
-
-
 class SessionStore:
     """Sessions with optimistic locking, blobs and the call cache under one directory."""
 
@@ -120,9 +91,8 @@ class SessionStore:
         self.home = Path(home) if home is not None else default_home()
         self._folder = self.home / "sessions"
         self._db = self._folder / "cache.db"
-        self._local = threading.local()
-        self._remembered: OrderedDict[str, _Remembered] = OrderedDict()
-        self._remembered_lock = threading.Lock()
+        self._reader = Reader(self._db)
+        self._memory = RecordMemory()
         self._sessions: diskcache.Cache | None = None
         self._cannot_write: StoreError | None = None
         self._open()
@@ -160,8 +130,8 @@ class SessionStore:
                 if self._sessions.get("format", retry=True) is None:
                     legacy.convert(self._sessions, self._write_converted)
                     self._sessions.set("format", FORMAT, retry=True)
-        elif self._db.exists() and self._read_value("format") is None and legacy.present(
-            self._connection()
+        elif self._db.exists() and self._reader.value("format") is None and legacy.present(
+            self._reader.connection()
         ):
             raise StoreError(f"{self._folder} was written by adpipeline 0.1.0 and is read-only; "
                              "open it once with write access to convert it.")
@@ -198,63 +168,9 @@ class SessionStore:
         if self._sessions is not None:
             self._sessions.close()
         self.calls.close()
-        con = getattr(self._local, "con", None)
-        if con is not None:
-            con.close()
-            self._local.con = None
+        self._reader.close()
 
     # reading ----------------------------------------------------------------
-
-    def _connection(self) -> sqlite3.Connection | None:
-        """This thread's read-only connection (None while the store has no database)."""
-        con: sqlite3.Connection | None = getattr(self._local, "con", None)
-        if con is not None and self._local.pid == os.getpid():
-            return con
-        if not self._db.exists():
-            return None
-        if self._db.stat().st_size == 0:
-            raise corrupt_database(self._db, "the file is empty (0 bytes)")
-        uri = "file:" + quote(str(self._db))
-        with storage_faults(self._db):
-            try:
-                con = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=60,
-                                      isolation_level=None, check_same_thread=False)
-                con.execute("SELECT count(*) FROM Cache WHERE 0").fetchall()
-            except sqlite3.OperationalError:
-                # A WAL database in a folder nobody may write to cannot make its shared
-                # memory file; read the last checkpoint instead.
-                con = sqlite3.connect(uri + "?immutable=1", uri=True, timeout=60,
-                                      isolation_level=None, check_same_thread=False)
-                con.execute("SELECT count(*) FROM Cache WHERE 0").fetchall()
-        self._local.con, self._local.pid = con, os.getpid()
-        return con
-
-    @contextmanager
-    def _snapshot(self) -> Iterator[sqlite3.Connection | None]:
-        """A read transaction: everything read inside comes from one commit."""
-        con = self._connection()
-        if con is None:
-            yield None
-            return
-        with storage_faults(self._db):
-            con.execute("BEGIN")
-            try:
-                yield con
-            finally:
-                con.execute("COMMIT")
-
-    def _read_value(self, key: str, con: sqlite3.Connection | None = None) -> Any:
-        con = con or self._connection()
-        if con is None:
-            return None
-        with storage_faults(self._db):
-            row = con.execute("SELECT value, filename FROM Cache WHERE key = ? AND raw = 1",
-                              (key,)).fetchone()
-        if row is None:
-            return None
-        if row[1] is not None:
-            raise corrupt_database(self._db, f"{key} was stored outside the database")
-        return row[0]
 
     def _read_records(
         self, con: sqlite3.Connection, session_id: str, history: str, start: int, stop: int
@@ -262,11 +178,8 @@ class SessionStore:
         if start >= stop:
             return []
         model = HISTORIES[history]
-        with storage_faults(self._db):
-            rows = con.execute(
-                "SELECT key, value FROM Cache WHERE key >= ? AND key < ? AND raw = 1 ORDER BY key",
-                (_record_key(session_id, history, start), _record_key(session_id, history, stop)),
-            ).fetchall()
+        rows = self._reader.rows(con, record_key(session_id, history, start),
+                                 record_key(session_id, history, stop))
         if len(rows) != stop - start:
             raise self._damaged(session_id, f"{history} has {len(rows)} of {stop - start} records")
         try:
@@ -292,8 +205,8 @@ class SessionStore:
 
     def load(self, session_id: str) -> Session:
         check_session_id(session_id)
-        with self._snapshot() as con:
-            text = None if con is None else self._read_value(f"session/{session_id}", con)
+        with self._reader.snapshot() as con:
+            text = None if con is None else self._reader.value(f"session/{session_id}", con)
             if text is None or con is None:
                 raise SessionNotFound(
                     f"no session {session_id} in {self.home}; `adpipeline sessions list` shows "
@@ -317,42 +230,26 @@ class SessionStore:
     ) -> dict[str, builtins.list[Any]]:
         """Every history of the session at ``head``, reading only records not yet seen."""
         counts: dict[str, int] = head["counts"]
-        with self._remembered_lock:
-            seen = self._remembered.get(session_id)
-            if seen is None or seen.epoch != head["epoch"]:
-                seen = _Remembered(head["epoch"])
-            known = {h: list(seen.histories[h]) for h in HISTORIES}
+        known = self._memory.known(session_id, head["epoch"])
         result = {}
         for history in HISTORIES:
             count = int(counts.get(history, 0))
             records = known[history][:count]
             records += self._read_records(con, session_id, history, len(records), count)
             result[history] = records
-        self._remember(session_id, head["epoch"], result)
+        self._memory.remember(session_id, head["epoch"], result)
         return result
-
-    def _remember(self, session_id: str, epoch: str, histories: dict[str, builtins.list[Any]]) -> None:
-        with self._remembered_lock:
-            seen = self._remembered.get(session_id)
-            if seen is None or seen.epoch != epoch:
-                seen = self._remembered[session_id] = _Remembered(epoch)
-            for history, records in histories.items():
-                if len(records) >= len(seen.histories[history]):
-                    seen.histories[history] = list(records)
-            self._remembered.move_to_end(session_id)
-            while len(self._remembered) > _REMEMBERED_SESSIONS:
-                self._remembered.popitem(last=False)
 
     def version(self, session_id: str) -> int:
         """The committed version: a cheap way to notice that another process saved."""
-        value = self._read_value(f"version/{check_session_id(session_id)}")
+        value = self._reader.value(f"version/{check_session_id(session_id)}")
         if value is None:
             raise SessionNotFound(f"no session {session_id} in {self.home}.")
         return int(value)
 
     def list(self) -> builtins.list[SessionSummary]:
         """Summaries of every session, most recently changed first."""
-        with self._snapshot() as con:
+        with self._reader.snapshot() as con:
             if con is None:
                 return []
             rows = con.execute(
@@ -370,7 +267,7 @@ class SessionStore:
 
     def raw_records(self, session_id: str) -> Iterator[str]:
         """The stored text of a session's head and every record (for garbage collection)."""
-        with self._snapshot() as con:
+        with self._reader.snapshot() as con:
             if con is None:
                 return
             rows = con.execute(
@@ -434,11 +331,11 @@ class SessionStore:
         saved = session.model_copy(update={"version": version, "updated_at": updated_at or now()})
         new_counts = {}
         for history in HISTORIES:
-            records = _history_of(saved, history)
+            records = history_of(saved, history)
             stored = int(counts.get(history, 0))
             self._check_appended(saved.id, epoch, history, records, stored)
             for index in range(stored, len(records)):
-                writer.set(_record_key(saved.id, history, index), records[index].model_dump_json(),
+                writer.set(record_key(saved.id, history, index), records[index].model_dump_json(),
                            retry=True)
             new_counts[history] = len(records)
         fields = saved.model_dump(
@@ -464,11 +361,9 @@ class SessionStore:
                 f"the {history} of session {session_id} has {len(records)} entries but {stored} "
                 "are saved: histories can only grow, so nothing was saved."
             )
-        with self._remembered_lock:
-            seen = self._remembered.get(session_id)
-            known = list(seen.histories[history]) if seen and seen.epoch == epoch else []
+        known = self._memory.known_history(session_id, epoch, history)
         if len(known) < stored:
-            con = self._connection()
+            con = self._reader.connection()
             assert con is not None  # the writer holds the database open
             known += self._read_records(con, session_id, history, len(known), stored)
         if all(map(operator.is_, records[:stored], known)):
@@ -481,8 +376,7 @@ class SessionStore:
                 )
 
     def _remember_saved(self, saved: Session, epoch: str) -> None:
-        self._remember(saved.id, epoch,
-                       {h: _history_of(saved, h) for h in HISTORIES})
+        self._memory.remember(saved.id, epoch, {h: history_of(saved, h) for h in HISTORIES})
 
     def delete(self, session_id: str) -> None:
         check_session_id(session_id)
@@ -494,18 +388,17 @@ class SessionStore:
             counts = self._counts_for_delete(session_id, text)
             for history, count in counts.items():
                 for index in range(count):
-                    writer.delete(_record_key(session_id, history, index), retry=True)
+                    writer.delete(record_key(session_id, history, index), retry=True)
             for kind in ("session", "summary", "version"):
                 writer.delete(f"{kind}/{session_id}", retry=True)
-        with self._remembered_lock:
-            self._remembered.pop(session_id, None)
+        self._memory.forget(session_id)
 
     def _counts_for_delete(self, session_id: str, text: Any) -> dict[str, int]:
         try:
             return {h: int(n) for h, n in self._parse_head(session_id, text)["counts"].items()}
         except StoreCorrupt:
             # A damaged head must still be deletable: find its records by name.
-            con = self._connection()
+            con = self._reader.connection()
             assert con is not None
             keys = con.execute("SELECT key FROM Cache WHERE key >= ? AND key < ? AND raw = 1",
                                (f"record/{session_id}/", f"record/{session_id}0")).fetchall()
