@@ -185,9 +185,12 @@ def test_budget_holds_when_concurrent_calls_would_cross_it(home: Path) -> None:
     store.close()
 
 
-def test_a_slow_answer_ends_at_the_calls_deadline(home: Path) -> None:
+def test_a_slow_answer_ends_at_the_calls_deadline(home: Path, monkeypatch: pytest.MonkeyPatch
+                                                  ) -> None:
     from adpipeline.store import SessionStore
 
+    # The longest wait full jitter can draw: past the 0.3 s deadline.
+    monkeypatch.setattr("adpipeline.providers.gateway.random.uniform", lambda low, high: high)
     store = SessionStore(home)
     gateway = Gateway(store.calls, stage="story", budget_usd=None, spent_usd=0.0,
                       deadline_s=0.3, backoff_s=1.0)
