@@ -16,8 +16,6 @@ from PIL import Image, ImageDraw, ImageFont
 from .palette import INK, Tone
 
 SS = 2  # supersampling factor for drawn layers
-
-
 _SS_LIMIT = 2_100_000  # pixels (1920x1080): above it a 2x canvas costs too much memory
 
 
@@ -31,13 +29,9 @@ Box = tuple[float, float, float, float]
 
 
 _font_cache: dict[tuple[int, bool], ImageFont.FreeTypeFont | ImageFont.ImageFont] = {}
-
-
 # DejaVu (on most Linux systems) covers accents, dashes and symbols that Pillow's
 # built-in Aileron lacks; without it, text is reduced to what Aileron can show.
 _FONT_FILES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
-
-
 _system_font: bool | None = None
 
 

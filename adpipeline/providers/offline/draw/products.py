@@ -10,8 +10,6 @@ from .pen import Box, Pen
 
 ASPECT = {"bottle": 0.36, "can": 0.56, "cup": 0.66, "phone": 0.5, "shoe": 2.3, "box": 0.8,
           "car": 2.4, "tube": 0.34}
-
-
 HOLDABLE = frozenset({"bottle", "can", "cup", "phone", "tube", "box"})
 
 

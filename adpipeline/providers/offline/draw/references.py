@@ -23,8 +23,6 @@ from ....errors import InvalidInput
 from ....media.images import RGB, decode_image, png_text
 
 META_KIND = "adpipeline:kind"
-
-
 META_LAYOUT = "adpipeline:layout"
 
 

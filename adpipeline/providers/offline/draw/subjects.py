@@ -53,13 +53,11 @@ _SUBJECT_WORDS: dict[str, tuple[str, ...]] = {
     "tube": ("tube", "cream", "lotion", "toothpaste"),
 }
 
-
 _SUBJECT_ASPECT = {"car": 2.2, "bike": 1.7, "animal": 1.35, "bird": 1.1, "person": 0.42,
                    "palm": 1.1, "tree": 0.8, "flower": 0.9, "plant": 0.7, "cactus": 0.7,
                    "house": 1.05, "sun": 1.0, "moon": 1.0, "cloud": 1.9, "balloon": 0.6,
                    "umbrella": 1.0, "chair": 0.75, "lamp": 0.4, "ball": 1.0, "rock": 1.5,
                    "thing": 1.0, **ASPECT}
-
 
 _SUBJECT_COLOR: dict[str, RGB] = {
     "car": (52, 96, 200), "bike": (214, 40, 40), "animal": (196, 146, 76), "bird": (60, 120, 210),

@@ -36,7 +36,6 @@ class Scene:
 INTERIORS = frozenset({"kitchen", "office", "gym", "living room", "studio", "cafe", "bedroom",
                        "subway", "bathroom", "classroom", "interior"})
 
-
 # Where figures stand (fraction of height) and how tall they are in a wide shot.
 _STAGE: dict[str, tuple[float, float]] = {
     "interior": (0.93, 0.56), "exterior": (0.88, 0.36), "stadium": (0.9, 0.32),
