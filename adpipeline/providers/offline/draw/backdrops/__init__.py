@@ -1,8 +1,9 @@
 """Backdrops: the empty setting behind a picture.
 
 :data:`BACKDROPS` maps each drawable setting to the function that draws it; a new
-setting is a function in :mod:`.indoor` or :mod:`.outdoor` and one line here. Every
-story setting must have one (checked at import).
+setting is a function in :mod:`.indoor` or :mod:`.outdoor` and one line here (an indoor
+one is also named in :data:`.scene.INTERIORS`, which sets its light and where people
+stand). Every story setting must have one (checked at import).
 """
 
 from __future__ import annotations
