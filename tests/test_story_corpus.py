@@ -14,7 +14,8 @@ import pytest
 from adpipeline.models import Brief, Feedback, Story
 from adpipeline.providers.offline.brief import parse_brief, platform_and_aspect
 from adpipeline.providers.offline.feedback import interpret
-from adpipeline.providers.offline.story import read_brief, write_story
+from adpipeline.providers.offline.story import write_story
+from adpipeline.providers.offline.story_knobs import read_brief
 from adpipeline.providers.offline.vocabulary import FAMILIES
 
 from .story_corpus_data import BASE_BRIEF, BRIEFS, CATEGORY_WORDS, PHRASINGS

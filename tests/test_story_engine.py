@@ -6,7 +6,8 @@ import pytest
 
 from adpipeline.models import Brief, Feedback, Story
 from adpipeline.providers.offline.feedback import interpret
-from adpipeline.providers.offline.story import FRAMEWORKS, read_brief, write_story
+from adpipeline.providers.offline.story import write_story
+from adpipeline.providers.offline.story_knobs import FRAMEWORKS, read_brief
 
 
 def _story(prompt: str = "30 s ad for Aurora, a reusable water bottle", duration: int = 30,

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from ..models import Brief, Feedback, StageName, Story
 from .base import FeedbackPlan, ImageRequest
 from .offline.sound_feedback import sound_changes
-from .offline.story import split_duration
+from .offline.story_knobs import split_duration
 from .structured import model_schema
 
 #: Fields the model never writes: the engine's own bookkeeping (``variant``, the

@@ -10,112 +10,30 @@ A story is drawn from *knobs* (tone, focus, framework, scene count, ...) plus a
 *variant* (which settings, cast and lines). Feedback turns knobs and keeps the
 variant, so "make it funnier" changes the voice, not the whole ad; regenerating
 without feedback keeps the knobs and draws a new variant.
+
+The knobs and their defaults are in :mod:`.story_knobs`, the lines in :mod:`.story_copy`;
+this module casts the scenes and puts the story together.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
-import re
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import replace
 
 from ...models import Brief, Feedback, Scene, Story
-from .brief import parse_brief
-from .vocabulary import (
-    CHARACTER_NAMES,
-    COLORS,
-    GENERIC,
-    PALETTES,
-    Family,
-    find_family,
+from .story_copy import Copywriter, Picker
+from .story_knobs import (
+    FRAMEWORKS,
+    BriefFacts,
+    Knobs,
+    apply_changes,
+    default_cta,
+    default_knobs,
+    family_for,
+    knobs_from_story,
+    read_brief,
 )
+from .vocabulary import CHARACTER_NAMES, COLORS, PALETTES
 
-MIN_SCENES, MAX_SCENES = 3, 8
-FRAMEWORKS: dict[str, tuple[str, ...]] = {
-    "AIDA": ("attention", "interest", "desire", "action"),
-    "PAS": ("problem", "agitate", "solution", "action"),
-    "BAB": ("before", "after", "bridge", "action"),
-    "FAB": ("feature", "advantage", "benefit", "action"),
-    "problem-solution": ("problem", "solution", "proof", "action"),
-    "testimonial": ("hook", "testimonial", "result", "action"),
-}
-_FRAMEWORK_CUES: dict[str, tuple[str, ...]] = {
-    "PAS": ("tired of", "sick of", "struggle", "frustrat", "annoying", "hate", "pain point",
-            "fed up"),
-    "BAB": ("transform", "before and after", "imagine", "upgrade your", "from chaos",
-            "makeover"),
-    "FAB": ("feature", "specs", "technology", "engineered", "innovative", "battery",
-            "sensor", "how it works"),
-    "problem-solution": ("solve", "solution", "fix", "finally", "no more", "problem"),
-    "testimonial": ("review", "testimonial", "customers", "loved by", "rated", "real people",
-                    "social proof", "word of mouth"),
-}
-_FRAMEWORK_WHY = {
-    "AIDA": "it introduces the product, so the ad grabs attention, builds interest and "
-            "desire, then asks for action",
-    "PAS": "it starts from a pain the audience feels, so the ad names the problem, "
-           "agitates it, then offers the product as the solution",
-    "BAB": "it promises a change, so the ad shows life before, life after, and the "
-           "product as the bridge",
-    "FAB": "it is about what the product is made of, so each feature is turned into an "
-           "advantage and a benefit",
-    "problem-solution": "it points at a problem to fix, so the ad shows the problem, the "
-                        "fix and proof it works",
-    "testimonial": "it leans on what people say, so a real-feeling customer tells the story",
-}
-
-# Voiceover lines per beat, best first. Every line is written for any product family:
-# the family supplies {point}, {problem}, {feature} and {quote}.
-_ROLE_LINES: dict[str, tuple[str, ...]] = {
-    "attention": ("Meet {P}.", "Say hello to {P}.", "This is {P}.", "Introducing {P}.",
-                  "Here's {P}."),
-    "interest": ("{P} gives you {point}.", "With {P}, you get {point}.",
-                 "Here's the thing: {point}.", "You get {point}.", "Expect {point}."),
-    "desire": ("Imagine {point}, every single day.", "Picture it: {point}.",
-               "{Point}. That's the {P} difference.", "All of it: {point}."),
-    "problem": ("Ever notice how {problem}?", "Let's be honest: {problem}.",
-                "{Audience} know it: {problem}.", "Sound familiar? {Problem}."),
-    "agitate": ("And it only gets worse when you're busy.",
-                "Every day it costs you time and patience.",
-                "You've tried everything, and nothing sticks.", "It shouldn't be this hard."),
-    "solution": ("{P} fixes that with {point}.", "That's why there's {P}: {point}.",
-                 "Enter {P}: {point}.", "{P} changes that."),
-    "before": ("Before {P}, {problem}.", "Life before {P}? {Problem}.", "It used to be hard."),
-    "after": ("After {P}: {point}.", "Now? {Point}.", "Now it's {point}."),
-    "bridge": ("{P} is how you get there.", "The difference? {P}.",
-               "One change made it happen: {P}."),
-    "feature": ("{P} has {feature}.", "What you get: {feature}.", "Look closer: {feature}."),
-    "advantage": ("Which means {point}.", "So you get {point}.", "That adds up to {point}."),
-    "benefit": ("For you, that's {point}.", "The result: {point}.", "What it means: {point}."),
-    "proof": ("{Audience} already trust {P}.", "Thousands made the switch to {P}.",
-              "Rated 4.8 out of 5 by the people who use it."),
-    "hook": ("Don't take our word for it.", "Here's what people are saying.",
-             "Hear it from someone who knows."),
-    "testimonial": ("\"{quote}\" says {char}.", "\"Honestly? I'm never going back,\" says {char}.",
-                    "\"I'd tell anyone to try {P},\" says {char}."),
-    "result": ("Now it's {point}, every day.", "{Point}. Every single day.",
-               "And the best part: {point}."),
-}
-# On-screen text per beat, best first; "{point_short}" and friends vary per scene.
-_ROLE_TEXT: dict[str, tuple[str, ...]] = {
-    "attention": ("Meet {P}", "{P}", "This is {P}"),
-    "interest": ("{point_short}", "{feature_short}"),
-    "desire": ("{point_short}", "Every single day"),
-    "problem": ("Sound familiar?", "We've all been there", "There's a better way"),
-    "agitate": ("Every. Single. Day.", "Enough is enough", "Time for a change"),
-    "solution": ("{P} fixes it", "Enter {P}", "The {P} way"),
-    "before": ("Before", "Before {P}", "The old way"),
-    "after": ("After {P}", "After", "The new way"),
-    "bridge": ("{P} makes the switch", "Make the switch", "The difference: {P}"),
-    "feature": ("{feature_short}", "Built in"),
-    "advantage": ("{point_short}", "{feature_short}"),
-    "benefit": ("{point_short}", "Made for you"),
-    "proof": ("★★★★★ 4.8/5", "Trusted by thousands", "Loved by real people"),
-    "hook": ("Real people. Real results.", "In their words", "Real stories"),
-    "testimonial": ("— {char}", "{char}'s story", "Real {audience_one} story"),
-    "result": ("{point_short}", "Every single day"),
-}
 _ROLE_ACTION: dict[str, str] = {
     "attention": "{char} {activity}; {P} catches the light",
     "interest": "{char} {activity}, {P} in hand",
@@ -154,32 +72,8 @@ _ROLE_CAMERA: dict[str, str] = {
     "result": "wide shot, pan right",
     "action": "static hero shot, close-up",
 }
-_ACTIVITY: dict[str, str] = {
-    "beach": "walks along the shoreline", "city street": "weaves through the crowd",
-    "kitchen": "cooks breakfast", "office": "works at a busy desk",
-    "forest": "hikes between tall trees", "park": "jogs along the path",
-    "mountain trail": "climbs the trail", "gym": "finishes a hard set",
-    "living room": "relaxes on the couch", "studio": "poses under soft lights",
-    "cafe": "sits by the window", "bedroom": "gets ready for the day",
-    "desert road": "drives the open road", "lake": "rests by the water",
-    "rooftop": "watches the skyline", "subway": "rides the morning train",
-    "bathroom": "starts a morning routine", "classroom": "studies between classes",
-    "garden": "waters the plants", "stadium": "sprints the last lap",
-}
-_TONE_OPENER: dict[str, str] = {
-    "humorous": "Plot twist: this one's actually fun.",
-    "emotional": "Some moments deserve more than good enough.",
-    "luxurious": "Crafted for those who notice every detail.",
-    "energetic": "Ready? Let's go!",
-    "calm": "Take a breath.",
-}
-_TONE_AFTERTHOUGHT: dict[str, str] = {
-    "humorous": "(Yes, we tested that. Twice.)",
-    "emotional": "Because the small moments are the ones that stay.",
-    "luxurious": "Quietly exceptional.",
-    "energetic": "No limits!",
-    "calm": "Simple. Easy. Yours.",
-}
+
+
 _TAGLINES: dict[str, str] = {
     "friendly": "Made for Your Day", "humorous": "Seriously Good, Not Too Serious",
     "emotional": "For the Moments That Matter", "luxurious": "Quiet Luxury, Every Day",
@@ -189,216 +83,6 @@ _TAGLINES: dict[str, str] = {
 _PAYOFF = {"AIDA": "desire", "PAS": "solution", "BAB": "after", "FAB": "benefit",
            "problem-solution": "solution", "testimonial": "testimonial"}
 _TIMES = ("day", "morning", "sunset", "day", "night")
-#: The most a narrator says per second; briefs and tests hold the story to it.
-MAX_WORDS_PER_SECOND = 3.0
-_PRICE_WORDS = ("price", "prices", "pricing", "cost", "offer", "discount", "deal", "sale", "money",
-                "cheap", "affordable", "savings")
-_PRICE_POINTS = ("more for less", "great value, every day", "quality that doesn't cost the earth",
-                 "a price that makes sense")
-_GREEN_POINTS = ("less waste, every day", "better for the planet", "a lighter footprint")
-
-
-@dataclass(frozen=True)
-class BriefFacts:
-    """What the engine read from the brief (see :mod:`.brief`), with defaults filled in."""
-
-    product: str
-    category: str
-    family: Family
-    audience: str
-    offer: str | None
-    color: str
-    tone: str
-    framework: str
-    framework_reason: str
-    cta: str | None = None
-    duration_s: int | None = None
-    platform: str | None = None
-    aspect: str | None = None
-    avoid: tuple[str, ...] = ()
-
-
-@dataclass
-class Knobs:
-    """Everything about a story a person can turn by feedback."""
-
-    framework: str
-    framework_reason: str
-    tone: str
-    focus: str
-    audience: str
-    offer: str | None
-    cta: str | None
-    scenes: int
-    duration_s: int
-    product_color: str
-    variant: int
-    scene_edits: dict[int, dict[str, str]] = field(default_factory=dict)
-    kept_settings: list[tuple[str, str]] = field(default_factory=list)
-    product: str = ""
-    category: str = ""
-    avoid: list[str] = field(default_factory=list)
-    platform: str | None = None
-
-
-def read_brief(brief: Brief) -> BriefFacts:
-    """Pull product, category, audience, offer, call to action, colour, tone, platform,
-    duration and framework from a brief; fields given on ``brief`` win."""
-    text = brief.prompt
-    parsed = parse_brief(text)
-    product = brief.product or brief.brand or parsed.product
-    category = parsed.category or ""
-    family = parsed.family
-    if not category:
-        category = family.keywords[0] if family.keywords else "product"
-    if not product:
-        product = f"our {category}" if category != "product" else "our product"
-    framework, why = _choose_framework(text)
-    return BriefFacts(
-        product=product,
-        category=category,
-        family=family,
-        audience=brief.audience or parsed.audience or f"{family.person}s",
-        offer=brief.offer or parsed.offer,
-        color=_color(text, product),
-        tone=parsed.tone or "friendly",
-        framework=framework,
-        framework_reason=why,
-        cta=parsed.cta,
-        duration_s=parsed.duration_s,
-        platform=parsed.platform,
-        aspect=parsed.aspect,
-        avoid=parsed.avoid,
-    )
-
-
-def default_knobs(brief: Brief, facts: BriefFacts, seed: int) -> Knobs:
-    focus = "price" if facts.offer else "benefits"
-    duration = brief.duration_s
-    # Brief.duration_s is 30 unless someone set it; a length stated in the prompt
-    # ("two-minute brand film") is what the person asked for.
-    if facts.duration_s and brief.duration_s == 30:
-        duration = facts.duration_s
-    knobs = Knobs(
-        framework=facts.framework,
-        framework_reason=facts.framework_reason,
-        tone=facts.tone,
-        focus=focus,
-        audience=facts.audience,
-        offer=facts.offer,
-        cta=facts.cta,
-        scenes=scene_count_for(duration),
-        duration_s=duration,
-        product_color=facts.color,
-        variant=seed % 997,
-        product=facts.product,
-        category=facts.category,
-        avoid=list(facts.avoid),
-        platform=facts.platform,
-    )
-    if any(word in _PRICE_WORDS for word in knobs.avoid):
-        knobs.focus, knobs.offer = "benefits", None
-    return knobs
-
-
-def knobs_from_story(story: Story, facts: BriefFacts) -> Knobs:
-    family = _family_for(story.category, facts)
-    default = _default_cta(story.product, story.offer, story.focus, family)
-    return Knobs(
-        framework=story.framework,
-        framework_reason=story.framework_reason,
-        tone=story.tone,
-        focus=story.focus,
-        audience=story.audience,
-        offer=story.offer,
-        # Keep a call to action only if a person chose it; a default one follows the offer.
-        cta=None if story.cta == default else story.cta,
-        scenes=len(story.scenes),
-        duration_s=round(story.duration_s),
-        product_color=story.product_color,
-        variant=story.variant,
-        scene_edits={int(k): dict(v) for k, v in story.scene_edits.items()},
-        kept_settings=[(s.setting, s.time_of_day) for s in story.scenes],
-        product=story.product,
-        category=story.category,
-        avoid=list(story.avoid),
-        platform=story.understood.get("Platform", facts.platform),
-    )
-
-
-def apply_changes(knobs: Knobs, changes: dict[str, Any]) -> Knobs:
-    """Turn the knobs a feedback plan names; unknown keys are ignored on purpose
-    (plans from a newer interpreter must not break an older engine)."""
-    k = replace(knobs, scene_edits=dict(knobs.scene_edits), avoid=list(knobs.avoid),
-                kept_settings=list(knobs.kept_settings))
-    if "product" in changes and str(changes["product"]).strip():
-        k.product = str(changes["product"]).strip()
-    if "category" in changes and str(changes["category"]).strip():
-        k.category = str(changes["category"]).strip()
-    if "platform" in changes:
-        k.platform = changes["platform"]
-    if "tone" in changes:
-        k.tone = changes["tone"]
-    if "focus" in changes:
-        k.focus = changes["focus"]
-    if "framework" in changes and changes["framework"] in FRAMEWORKS:
-        k.framework = changes["framework"]
-        k.framework_reason = "you asked for it in the chat; " + _FRAMEWORK_WHY[k.framework]
-    if "audience" in changes:
-        k.audience = changes["audience"]
-    if "offer" in changes:
-        k.offer = changes["offer"]
-        if k.offer is None and k.focus == "price":
-            k.focus = "benefits"
-    if "cta" in changes:
-        k.cta = changes["cta"]
-    for word in changes.get("avoid", []):
-        if word not in k.avoid:
-            k.avoid.append(word)
-    for word in changes.get("allow", []):
-        k.avoid = [w for w in k.avoid if w != word]
-    if any(word in _PRICE_WORDS for word in k.avoid):
-        k.offer = None
-        if k.focus == "price":
-            k.focus = "benefits"
-    if "product_color" in changes:
-        k.product_color = changes["product_color"]
-    if "duration_s" in changes:
-        k.duration_s = max(5, min(180, int(changes["duration_s"])))
-        k.scenes = _clamp_scenes(scene_count_for(k.duration_s), k.duration_s) \
-            if "scenes" not in changes and "scenes_delta" not in changes else k.scenes
-    if "drop_scenes" in changes:
-        _drop_scenes(k, [int(n) for n in changes["drop_scenes"]])
-    if "pacing" in changes:
-        step = 2 if changes["pacing"] == "fast" else -1
-        k.scenes = _clamp_scenes(k.scenes + step, k.duration_s)
-    if "scenes" in changes:
-        k.scenes = _clamp_scenes(int(changes["scenes"]), k.duration_s)
-    if "scenes_delta" in changes:
-        k.scenes = _clamp_scenes(k.scenes + int(changes["scenes_delta"]), k.duration_s)
-    k.scenes = _clamp_scenes(k.scenes, k.duration_s)
-    for number, edit in changes.get("scene_edits", {}).items():
-        index = k.scenes if str(number) == "last" else int(number)
-        if 1 <= index <= k.scenes:
-            k.scene_edits[index] = {**k.scene_edits.get(index, {}), **edit}
-    return k
-
-
-def _drop_scenes(k: Knobs, numbers: list[int]) -> None:
-    """Remove scenes by number (1-based), keeping the others' settings and edits."""
-    gone = {n for n in numbers if 1 <= n <= len(k.kept_settings or range(k.scenes))}
-    gone = set(sorted(gone)[: max(0, k.scenes - MIN_SCENES)])
-    if not gone:
-        return
-    if k.kept_settings:
-        k.kept_settings = [s for i, s in enumerate(k.kept_settings, 1) if i not in gone]
-    edits: dict[int, dict[str, str]] = {}
-    for number, edit in sorted(k.scene_edits.items()):
-        if number in gone:
-            continue
-        edits[number - sum(1 for g in gone if g < number)] = edit
-    k.scene_edits = edits
-    k.scenes -= len(gone)
 
 
 def write_story(
@@ -423,28 +107,21 @@ def write_story(
     return compose(facts, knobs)
 
 
-def _family_for(category: str, facts: BriefFacts) -> Family:
-    if category == facts.category:
-        return facts.family
-    family = find_family(category, head_last=True)
-    return family if family is not GENERIC else facts.family
-
-
 def compose(facts: BriefFacts, knobs: Knobs) -> Story:
     """Draw the story the knobs describe."""
     product = knobs.product or facts.product
     category = knobs.category or facts.category
-    family = _family_for(category, facts)
+    family = family_for(category, facts)
     facts = replace(facts, product=product, category=category, family=family)
-    pick = _Picker(knobs.variant)
+    pick = Picker(knobs.variant)
     roles = _roles(knobs.framework, knobs.scenes)
     character = f"{pick.cast()}, {_article(family.person)} {family.person}"
     char_name = character.split(",")[0]
     settings = pick.rotation(family.settings, len(roles))
     time_of_day = pick.one(_TIMES)
     offer = knobs.offer
-    cta = knobs.cta or _default_cta(product, offer, knobs.focus, family)
-    writer = _Copywriter(facts, knobs, pick, char_name, cta)
+    cta = knobs.cta or default_cta(product, offer, knobs.focus, family)
+    writer = Copywriter(facts, knobs, pick, char_name, cta)
     places: list[tuple[str, str]] = []
     for i in range(len(roles)):
         setting, when = settings[i], time_of_day
@@ -518,37 +195,6 @@ def _understood(facts: BriefFacts, knobs: Knobs, product: str, category: str) ->
     return fields
 
 
-def scene_count_for(duration_s: int) -> int:
-    return _clamp_scenes(round(duration_s / 5), duration_s)
-
-
-def split_duration(duration_s: int, roles: list[str],
-                   least: list[int] | None = None) -> list[float]:
-    """Split ``duration_s`` over the scenes in half-second steps that sum exactly.
-
-    ``least`` is each scene's minimum in half seconds (so its voiceover can be spoken
-    at no more than three words a second); the rest is shared by beat weight. Half
-    seconds are exact in binary floating point, so the sum is exact too.
-    """
-    weights = [0.8 if i == 0 else 1.1 if role == "action" else 1.0 for i, role in enumerate(roles)]
-    units = duration_s * 2
-    floor = [max(2, n) for n in (least or [2] * len(roles))]
-    total = sum(weights)
-    shares = [max(f, int(units * w / total)) for f, w in zip(floor, weights, strict=True)]
-    i = 0
-    while sum(shares) != units and i < 100_000:
-        # Hand out (or take back) the rounding, middle scenes first, never below a floor.
-        j = (len(shares) // 2 + i) % len(shares)
-        if sum(shares) < units:
-            shares[j] += 1
-        elif shares[j] > floor[j]:
-            shares[j] -= 1
-        elif all(s <= f for s, f in zip(shares, floor, strict=True)):
-            break
-        i += 1
-    return [s / 2 for s in shares]
-
-
 def _roles(framework: str, n: int) -> list[str]:
     beats = FRAMEWORKS[framework]
     middle = beats[1:-1]
@@ -561,11 +207,6 @@ def _roles(framework: str, n: int) -> list[str]:
     return [beats[0], *chosen, beats[-1]]
 
 
-def _clamp_scenes(n: int, duration_s: int) -> int:
-    most = max(MIN_SCENES, min(MAX_SCENES, int(duration_s / 1.5)))
-    return max(MIN_SCENES, min(most, n))
-
-
 def _camera(role: str, knobs: Knobs) -> str:
     camera = _ROLE_CAMERA[role]
     if knobs.tone == "energetic":
@@ -573,33 +214,6 @@ def _camera(role: str, knobs: Knobs) -> str:
     if knobs.tone == "calm":
         camera = camera.replace("fast", "slow")
     return camera
-
-
-def _default_cta(product: str, offer: str | None, focus: str, family: Family = GENERIC) -> str:
-    base = family.cta.format(P=product)
-    if offer and focus == "price":
-        return f"{base}: {offer}"
-    if offer:
-        return f"{base}, {offer}"
-    return base
-
-
-def _choose_framework(text: str) -> tuple[str, str]:
-    lowered = text.lower()
-    for name, cues in _FRAMEWORK_CUES.items():
-        for cue in cues:
-            if re.search(rf"(?<![a-z]){re.escape(cue)}", lowered):
-                return name, f"{name}: the brief says '{cue}', and {_FRAMEWORK_WHY[name]}."
-    return "AIDA", f"AIDA: {_FRAMEWORK_WHY['AIDA']}."
-
-
-def _color(text: str, product: str) -> str:
-    for word in re.findall(r"[a-z]+", text.lower()):
-        if word in COLORS:
-            return word
-    names = [c for c in COLORS if c not in ("white", "black", "grey", "gray", "silver")]
-    digest = hashlib.sha256(product.lower().encode()).digest()
-    return names[digest[0] % len(names)]
 
 
 def _new_variant(old: int, seed: int) -> int:
@@ -613,173 +227,3 @@ def _new_variant(old: int, seed: int) -> int:
 
 def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
-
-
-class _Picker:
-    """Deterministic choices from a variant number."""
-
-    def __init__(self, variant: int) -> None:
-        self.variant = variant
-
-    def one(self, options: tuple[str, ...] | list[str], salt: int = 0) -> str:
-        digest = hashlib.sha256(f"{self.variant}:{salt}:{len(options)}".encode()).digest()
-        return options[int.from_bytes(digest[:4], "big") % len(options)]
-
-    def cast(self) -> str:
-        return CHARACTER_NAMES[self.variant % len(CHARACTER_NAMES)]
-
-    def rotation(self, options: tuple[str, ...], n: int) -> list[str]:
-        start = self.variant % len(options)
-        return [options[(start + i) % len(options)] for i in range(n)]
-
-
-def _words(text: str) -> int:
-    # Every space-separated token counts ("&" too): a listener hears each one.
-    return len(text.split())
-
-
-def _half_seconds_for(text: str) -> int:
-    """Half seconds needed to speak ``text`` at three words a second (at least one second)."""
-    return max(2, math.ceil(_words(text) / MAX_WORDS_PER_SECOND * 2))
-
-
-class _Copywriter:
-    """Writes every line of one story: no line twice, none longer than its scene allows,
-    none with a word the person asked to keep out."""
-
-    def __init__(self, facts: BriefFacts, knobs: Knobs, pick: _Picker, char: str,
-                 cta: str) -> None:
-        self.facts, self.knobs, self.pick, self.char, self.cta = facts, knobs, pick, char, cta
-        self.family = facts.family
-        self.used_lines: set[str] = set()
-        self.used_text: set[str] = set()
-
-    def values(self, index: int, setting: str = "") -> dict[str, str]:
-        family, knobs = self.family, self.knobs
-        point = _focus_point(family, knobs, index)
-        feature = family.features[(index + knobs.variant) % len(family.features)]
-        audience = knobs.audience
-        return {
-            "P": self.facts.product, "category": self.facts.category, "char": self.char,
-            "point": point, "Point": _sentence(point), "feature": feature,
-            "problem": family.problem, "Problem": _sentence(family.problem),
-            "audience": audience, "Audience": _sentence(audience),
-            "audience_one": family.person, "activity": _ACTIVITY.get(setting, "goes about the day"),
-            "point_short": _short(point), "feature_short": _short(feature), "cta": self.cta,
-            "quote": family.quote.rstrip("."),
-        }
-
-    def _allowed(self, text: str) -> bool:
-        low = text.lower()
-        return not any(re.search(rf"(?<![\w-]){re.escape(w)}", low) for w in self.knobs.avoid)
-
-    def _candidates(self, role: str, index: int, count: int) -> list[str]:
-        """Voiceover lines for a scene, the variant's favourite first."""
-        if role == "action":
-            lines = [_sentence(self.cta) + "."]
-            if self.knobs.offer and self.knobs.offer.lower() not in self.cta.lower():
-                lines.insert(0, f"{_sentence(self.cta)}, {self.knobs.offer}.")
-            return lines
-        templates = list(_ROLE_LINES[role])
-        start = (self.knobs.variant + index) % len(templates)
-        ordered = templates[start:] + templates[:start]
-        out = []
-        for shift in range(3):  # other focus points if every template was used already
-            values = self.values(index + shift * count)
-            out += [_sentence(t.format(**values)) for t in ordered]
-        return out
-
-    def voiceover_and_timing(self, roles: list[str], duration_s: int) -> tuple[list[str], list[float]]:
-        """Each scene's voiceover and duration: lines fit their scene at three words a
-        second, and the durations sum exactly to ``duration_s``."""
-        n = len(roles)
-        budget = split_duration(duration_s, roles)
-        lines: list[str] = []
-        for i, role in enumerate(roles):
-            edit = self.knobs.scene_edits.get(i + 1, {})
-            if edit.get("voiceover"):
-                lines.append(edit["voiceover"])
-                self.used_lines.add(edit["voiceover"].lower())
-                continue
-            options = [c for c in self._candidates(role, i, n) if self._allowed(c)] or \
-                self._candidates(role, i, n)
-            if i == 0 and self.knobs.tone in _TONE_OPENER:
-                options = [f"{_TONE_OPENER[self.knobs.tone]} {o}" for o in options] + options
-            if (role != "action" and i == n // 2 and i != 0
-                    and self.knobs.tone in _TONE_AFTERTHOUGHT):
-                options = [f"{o} {_TONE_AFTERTHOUGHT[self.knobs.tone]}" for o in options] + options
-            fresh = [o for o in options if o.lower() not in self.used_lines] or options
-            room = int(budget[i] * MAX_WORDS_PER_SECOND)
-            fitting = [o for o in fresh if _words(o) <= room]
-            line = fitting[0] if fitting else min(fresh, key=_words)
-            lines.append(line)
-            self.used_lines.add(line.lower())
-        least = [_half_seconds_for(line) for line in lines]
-        while sum(least) > duration_s * 2:
-            # Too many words for the length: shorten the wordiest line that is not the
-            # call to action (which must stay as the person wrote it).
-            wordiest = max((j for j in range(n) if roles[j] != "action" and _words(lines[j]) > 1),
-                           key=lambda j: (_words(lines[j]), j), default=None)
-            if wordiest is None:
-                # Only the call to action is left long: fall back to it without the offer,
-                # then let the floors give (the sum must stay exact).
-                last = n - 1
-                if roles[last] == "action" and lines[last] != _sentence(self.cta) + ".":
-                    lines[last] = _sentence(self.cta) + "."
-                    least[last] = _half_seconds_for(lines[last])
-                    continue
-                while sum(least) > duration_s * 2:
-                    biggest = max(range(n), key=lambda j: least[j])
-                    if least[biggest] <= 2:
-                        break
-                    least[biggest] -= 1
-                break
-            words = lines[wordiest].rstrip(".!?").split()
-            lines[wordiest] = " ".join(words[: max(1, len(words) - 2)]).rstrip(",:;") + "."
-            least[wordiest] = _half_seconds_for(lines[wordiest])
-        return lines, split_duration(duration_s, roles, least)
-
-    def on_screen(self, role: str, index: int) -> str:
-        values = self.values(index)
-        if role == "action":
-            text = self.cta if _words(self.cta) <= 8 else _short(self.cta)
-            options = [text]
-        else:
-            options = [t.format(**values) for t in _ROLE_TEXT[role]]
-            options += [_short(p) for p in (*self.family.benefits, *self.family.features)]
-            options += [f"Made for {self.knobs.audience}", self.facts.product,
-                        f"{self.facts.product}, scene {index + 1}"]
-            options = [o for o in options if _words(o) <= 6] or options
-        options = [o for o in options if self._allowed(o)] or options
-        if self.knobs.tone == "energetic":
-            options = [o.upper() for o in options]
-        text = next((o for o in options if o.lower() not in self.used_text), options[0])
-        self.used_text.add(text.lower())
-        return text
-
-
-def _focus_point(family: Family, knobs: Knobs, index: int) -> str:
-    i = index + knobs.variant
-    if knobs.focus == "features":
-        return family.features[i % len(family.features)]
-    if knobs.focus == "price":
-        points = ((f"{knobs.offer} for a limited time",) if knobs.offer else ()) + _PRICE_POINTS
-        return points[index % len(points)]
-    if knobs.focus == "sustainability":
-        points = (family.green, *_GREEN_POINTS)
-        return points[index % len(points)]
-    if knobs.focus == "social proof":
-        points = (f"the one {knobs.audience} recommend to friends",
-                  f"a favourite of {knobs.audience}", "five-star reviews, again and again")
-        return points[index % len(points)]
-    return family.benefits[i % len(family.benefits)]
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _short(text: str, words: int = 6) -> str:
-    """On-screen text: at most six words, so it can be read in a second or two."""
-    short = " ".join(text.split()[:words]).rstrip(",")
-    return short[:1].upper() + short[1:]

@@ -7,19 +7,30 @@ and quoted lines, words to keep out, tone (with negation and comparatives: "less
 corporate, more playful", "no jokes"), focus, length (numbers in context: "it's 30s now,
 need it to be 45", "halve it", "a minute"), scene count, pacing, framework, offer,
 audience, platform and product colour. A clause nothing understood is reported back.
+
+The readers that copy the person's words are in :mod:`.story_wording`; this module
+holds the ones that turn knobs (tone, focus, length, framework, platform, colour) and
+:func:`story_clause`, which runs them all in order.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
 
 from ...models import Story
-from .brief import find_offer, platform_and_aspect
-from .language import NUMBER, find_durations, number_value, restore_quotes
-from .references import LAST, find_reference
-from .vocabulary import COLORS, FOCUSES, TIMES_OF_DAY, TONES, find_setting, find_word
+from .brief import platform_and_aspect
+from .language import NUMBER, find_durations, number_value
+from .story_wording import (
+    StoryPlan,
+    read_audience,
+    read_avoid,
+    read_correction,
+    read_cta,
+    read_offer,
+    read_opening_line,
+    read_scene,
+)
+from .vocabulary import COLORS, FOCUSES, TONES, find_word
 
 FRAMEWORK_NAMES = {
     "aida": "AIDA", "pas": "PAS", "bab": "BAB", "fab": "FAB",
@@ -45,20 +56,6 @@ _SALESY = re.compile(r"\b(?:salesy|pushy|hard[- ]sell|sales pitch|sell(?:ing)? t
 _CHEESY = re.compile(r"\b(?:cheesy|corny|cringe|cringey|cringy|over the top|too much)\b", re.I)
 
 
-@dataclass
-class StoryPlan:
-    """What a message asks of the story: the changes and how to say them."""
-
-    changes: dict[str, Any] = field(default_factory=dict)
-    said: list[str] = field(default_factory=list)
-    unmapped: list[str] = field(default_factory=list)
-
-    def edit(self, number: int, key: str, value: str) -> None:
-        name = "last" if number == LAST else str(number)
-        edits = self.changes.setdefault("scene_edits", {})
-        edits.setdefault(name, {})[key] = value
-
-
 def story_clause(plan: StoryPlan, clause: str, quotes: list[str], story: Story | None,
                  whole: str, raw: str | None = None) -> bool:
     """Read one clause into ``plan``; return whether anything in it was understood.
@@ -67,224 +64,17 @@ def story_clause(plan: StoryPlan, clause: str, quotes: list[str], story: Story |
     that copy the person's words (names, calls to action, offers, audiences).
     """
     found = False
-    verbatim = (_correction, _scene_clause, _cta, _opening_line, _avoid, _offer, _audience)
-    for reader in (_correction, _scene_clause, _cta, _opening_line, _avoid, _tone, _focus,
-                   _duration, _scene_count, _pacing, _framework, _offer, _audience, _platform,
-                   _product_color):
+    verbatim = (read_correction, read_scene, read_cta, read_opening_line, read_avoid, read_offer,
+                read_audience)
+    for reader in (read_correction, read_scene, read_cta, read_opening_line, read_avoid, _tone,
+                   _focus, _duration, _scene_count, _pacing, _framework, read_offer, read_audience,
+                   _platform, _product_color):
         text = raw if raw is not None and reader in verbatim else clause
         if reader(plan, text, text.lower(), quotes, story, whole):
             found = True
-            if reader in (_correction, _scene_clause, _cta, _opening_line):
+            if reader in (read_correction, read_scene, read_cta, read_opening_line):
                 break  # these consume the clause: its other words are their argument
     return found
-
-
-def _quote(text: str, quotes: list[str]) -> str | None:
-    match = re.search(r"QUOTE(\d+)", text)
-    return quotes[int(match.group(1))] if match else None
-
-
-def _rest(text: str, quotes: list[str]) -> str:
-    return restore_quotes(text, quotes).strip(" .!,;:\"'“”").strip()
-
-
-# corrections of the brief -----------------------------------------------------
-
-_PRODUCT_NAME = re.compile(
-    r"\b(?:(?:the\s+)?(?:product|brand|company|business|app|shop|store|restaurant|bakery|"
-    r"charity|clinic|practice)(?:'s)?\s+(?:name\s+)?(?:is\s+(?:actually\s+)?(?:called|named)?|"
-    r"should be (?:called|named)|'s called|is)|it'?s\s+(?:actually\s+)?called|"
-    r"(?:please\s+)?call\s+it|(?:the\s+)?name\s+(?:is|should be)|rename\s+it(?:\s+to)?|"
-    r"we'?re\s+called|our\s+name\s+is)\s+(?P<name>.+)$", re.I)
-_CATEGORY = re.compile(
-    r"\b(?:it'?s|it is|we'?re|we are|this is)\s+(?:actually\s+)?(?:an?\s+)(?P<cat>[a-z][\w\s&'-]{2,40}?)"
-    r"\s*,?\s+not\s+(?:an?\s+)?[\w\s-]+$"
-    r"|\b(?:the\s+)?(?:category|product type)\s+(?:is|should be)\s+(?:an?\s+)?(?P<cat2>[\w\s&'-]{3,40})$",
-    re.I)
-
-
-def _correction(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: Story | None,
-                whole: str) -> bool:
-    match = _PRODUCT_NAME.search(clause)
-    if match and not re.search(r"\b(?:scene|frame|shot|voiceover|line|cta)\b", low):
-        name = _quote(match.group("name"), quotes) or _rest(match.group("name"), quotes)
-        name = re.sub(r"\s*,?\s*not\s+.*$", "", name).strip(" .")
-        if name:
-            plan.changes["product"] = name
-            plan.said.append(f"call the product \u201c{name}\u201d")
-            return True
-    match = _CATEGORY.search(clause)
-    if match:
-        category = (match.group("cat") or match.group("cat2") or "").strip()
-        if category:
-            plan.changes["category"] = category
-            plan.said.append(f"treat it as {_a(category)} {category}")
-            return True
-    return False
-
-
-def _a(noun: str) -> str:
-    return "an" if noun[:1].lower() in "aeiou" else "a"
-
-
-# one scene --------------------------------------------------------------------
-
-_VOICE = re.compile(r"\b(?:voice-?over|vo|narration|narrator|line|say|says|said|saying|read|"
-                    r"reads|script|dialogue|spoken)\b", re.I)
-_TEXT = re.compile(r"\b(?:text|caption|title|on-?screen|super|headline|overlay|card|subtitle)\b",
-                   re.I)
-_CAMERA = (
-    (re.compile(r"\bclose[- ]?up|\bcloser\b|\bzoom(?:ed)? in\b|\btight(?:er)?\b", re.I),
-     "close-up, slow push in"),
-    (re.compile(r"\bwide(?:r)?\b|\bzoom(?:ed)? out\b|\bpull back\b|\bestablishing\b", re.I),
-     "wide shot, pull back"),
-    (re.compile(r"\baerial\b|\bdrone\b|\bbird'?s[- ]eye\b", re.I), "aerial drone shot"),
-    (re.compile(r"\bslow[- ]?mo(?:tion)?\b", re.I), "slow-motion medium shot"),
-    (re.compile(r"\btracking\b|\bfollow(?:ing)? shot\b", re.I), "medium tracking shot"),
-)
-_DROP_VERB = re.compile(r"\b(?:lose|drop|cut|remove|delete|skip|get rid of|ditch|kill|scrap|"
-                        r"lose)\b", re.I)
-
-
-def _scene_clause(plan: StoryPlan, clause: str, low: str, quotes: list[str],
-                  story: Story | None, whole: str) -> bool:
-    ref = find_reference(clause, story)
-    if ref is None:
-        return False
-    number, match = ref
-    where = "the last scene" if number == LAST else f"scene {number}"
-    if story is not None and not 1 <= number <= len(story.scenes):
-        plan.unmapped.append(f"{restore_quotes(clause, quotes)} (there are scenes 1 to "
-                             f"{len(story.scenes)})")
-        return True
-    detail = clause[: match.start()] + " " + clause[match.end():]
-    if _DROP_VERB.search(clause[: match.start()]) and not _quote(clause, quotes):
-        target = number if number != LAST else (len(story.scenes) if story else LAST)
-        targets = [target]
-        if story is not None and 1 <= target <= len(story.scenes):
-            place = story.scenes[target - 1].setting
-            if place in match.group(0).lower():  # "the office scene": every office scene
-                targets = [s.index for s in story.scenes if s.setting == place]
-                where = f"the {place} scene{'s' if len(targets) > 1 else ''}"
-        plan.changes.setdefault("drop_scenes", []).extend(targets)
-        plan.said.append(f"drop {where}")
-        return True
-    quote = _quote(detail, quotes)
-    said = []
-    if quote is not None:
-        spoken = re.search(r"\b(?:voice-?over|vo|narrat\w*|spoken|line)\b", detail, re.I)
-        key = "on_screen_text" if _TEXT.search(detail) and not spoken else "voiceover"
-        plan.edit(number, key, quote)
-        said.append(f"{'on-screen text' if key == 'on_screen_text' else 'voiceover'} "
-                    f"\u201c{quote}\u201d")
-    else:
-        setting = find_setting(detail)
-        if setting and re.search(r"\b(?:on|in|at|to|into|move|set|by|near)\b", detail, re.I):
-            plan.edit(number, "setting", setting)
-            said.append(f"set it in the {setting}")
-        when = "night" if re.search(r"\bnight\s?time\b", detail, re.I) \
-            else find_word(detail, TIMES_OF_DAY)
-        if when:
-            plan.edit(number, "time_of_day", when)
-            said.append(f"at {when}")
-        for pattern, camera in _CAMERA:
-            if pattern.search(detail):
-                plan.edit(number, "camera", camera)
-                said.append(f"shoot it as {camera.split(',')[0]}")
-                break
-        action = re.search(r"\b(?:show(?:ing)?|have (?:him|her|them|the \w+)|where|with)\s+"
-                           r"(.{4,120}?)[.!]?$", detail, re.I)
-        if action and not said:
-            plan.edit(number, "action", action.group(1).strip())
-            said.append(f"show {action.group(1).strip()}")
-    if said:
-        plan.said.append(f"change {where}: {', '.join(said)}")
-        return True
-    plan.unmapped.append(restore_quotes(clause, quotes))
-    return True
-
-
-# call to action and quoted lines ----------------------------------------------
-
-_CTA_CUE = re.compile(
-    r"\b(?:call[- ]to[- ]action|cta)\b(?:\s+(?:to|should\s+be|must\s+be|be|is|say|saying|"
-    r"reads?|should\s+say|should\s+read|needs\s+to\s+be|with))?\s*[:=-]?\s*(?:to\s+)?(?P<a>.+)$"
-    r"|\b(?:end|ending|close|closing|finish|finishing|sign off|wrap up|wrap it up)\s+"
-    r"(?:it\s+)?(?:with|on|by saying)\s+(?:a\s+|the\s+)?(?:line\s+)?(?P<b>.+)$"
-    r"|\b(?:ask|tell|get|invite|urge|encourage)\s+(?:people|viewers|them|folks|everyone|users|"
-    r"customers|the viewer|the audience)\s+to\s+(?P<c>.+)$",
-    re.I)
-
-
-def _cta(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: Story | None,
-         whole: str) -> bool:
-    match = _CTA_CUE.search(clause)
-    if not match:
-        return False
-    raw = match.group("a") or match.group("b") or match.group("c") or ""
-    text = _quote(raw, quotes) or _rest(raw, quotes)
-    text = re.sub(r"^(?:something like|like|saying)\s+", "", text, flags=re.I).strip()
-    if match.group("b") and not _quote(raw, quotes) and len(text.split()) > 8:
-        return False
-    if len(text) < 2:
-        return False
-    if re.fullmatch(r"(?:stronger|clearer|better|punchier|shorter|more urgent)", text, re.I):
-        plan.changes["cta"] = None
-        plan.said.append("write a clearer call to action")
-        return True
-    cta = text[:1].upper() + text[1:]
-    plan.changes["cta"] = cta
-    plan.said.append(f"end with \u201c{cta}\u201d")
-    return True
-
-
-def _opening_line(plan: StoryPlan, clause: str, low: str, quotes: list[str],
-                  story: Story | None, whole: str) -> bool:
-    match = re.search(r"\b(?:open|start|begin|kick off|lead)\s+(?:it\s+)?(?:with|on)\s+"
-                      r"(?:the\s+line\s+)?(.+)$", clause, re.I)
-    if not match or not _quote(match.group(1), quotes):
-        return False
-    line = _quote(match.group(1), quotes) or ""
-    plan.edit(1, "voiceover", line)
-    plan.said.append(f"open with \u201c{line}\u201d")
-    return True
-
-
-# words to keep out ------------------------------------------------------------
-
-_AVOID = re.compile(
-    r"\b(?:don'?t|do not|never|stop|please don'?t|no need to|avoid|without)\s+"
-    r"(?:mention(?:ing)?|say(?:ing)?|talk(?:ing)? about|bring(?:ing)? up|reference|referencing|"
-    r"use|using|include|including|show(?:ing)?)\s+(?:the\s+|our\s+|any\s+|a\s+)?(?P<a>[\w$%'-]+"
-    r"(?:\s+[\w$%'-]+)?)"
-    r"|\b(?:no|zero)\s+(?:mention\s+of\s+|talk\s+(?:of|about)\s+)(?:the\s+)?(?P<b>[\w$%'-]+)"
-    r"|\b(?:leave|keep)\s+(?:the\s+|any\s+)?(?P<c>[\w$%'-]+(?:\s+[\w$%'-]+)?)\s+out\b",
-    re.I)
-
-
-def _avoid(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: Story | None,
-           whole: str) -> bool:
-    match = _AVOID.search(clause)
-    if not match:
-        return False
-    raw = match.group("a") or match.group("b") or match.group("c") or ""
-    word = _quote(raw, quotes) or re.sub(
-        r"\s+(?:at|in|on|please|anymore|again|either|whatsoever|or|and|to|for|entirely)\b.*$",
-        "", raw, flags=re.I).strip().lower()
-    word = re.sub(r"^(?:the|our|any)\s+", "", word)
-    if not word or word in ("it", "that", "this"):
-        return False
-    plan.changes.setdefault("avoid", []).append(word.lower())
-    plan.said.append(f"keep \u201c{word}\u201d out of the copy")
-    if word.lower() in ("price", "prices", "pricing", "cost", "offer", "discount", "deal", "sale",
-                        "money"):
-        plan.changes["offer"] = None
-        if plan.changes.get("focus") in (None, "price"):
-            plan.changes["focus"] = "benefits"
-    return True
-
-
-# tone -------------------------------------------------------------------------
 
 
 def _tone(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: Story | None,
@@ -337,7 +127,7 @@ def _tone(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: Stor
     return True
 
 
-# focus ------------------------------------------------------------------------
+
 
 
 def _focus(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: Story | None,
@@ -450,7 +240,7 @@ def _set_length(plan: StoryPlan, seconds: int, current: int) -> bool:
     return True
 
 
-# scenes -----------------------------------------------------------------------
+
 
 
 def _scene_count(plan: StoryPlan, clause: str, low: str, quotes: list[str],
@@ -521,45 +311,6 @@ def _framework(plan: StoryPlan, clause: str, low: str, quotes: list[str], story:
             plan.said.append(f"restructure it as {name}")
             return True
     return False
-
-
-def _offer(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: Story | None,
-           whole: str) -> bool:
-    if re.search(r"\b(?:no|remove the|drop the|without the|lose the|ditch the|cut the|kill the)\s+"
-                 r"(?:offer|discount|deal|promo|promotion|sale)\b", low):
-        plan.changes["offer"] = None
-        plan.said.append("drop the offer")
-        return True
-    labelled = re.search(r"\b(?:offer|deal|promo|discount)\s+(?:is|should be|:)\s+(.+)$", clause,
-                         re.I)
-    offer = (_quote(labelled.group(1), quotes) or _rest(labelled.group(1), quotes)) if labelled \
-        else find_offer(restore_quotes(clause, quotes))
-    if not offer:
-        return False
-    plan.changes["offer"] = offer
-    plan.said.append(f"feature the offer \u201c{offer}\u201d")
-    return True
-
-
-_AUDIENCE = re.compile(
-    r"\b(?:target(?:ing)?|aim(?:ed)?(?:\s+it)?\s+at|audience(?:\s+is|\s+should\s+be|\s+to\s+be)?|"
-    r"speak(?:ing)?\s+to|talk(?:ing)?\s+to|make it for|it'?s for|it is for|this is for|"
-    r"written for|more for|geared (?:to|toward|towards))\s*:?\s+(?:the\s+)?(?P<who>.+)$", re.I)
-
-
-def _audience(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: Story | None,
-              whole: str) -> bool:
-    match = _AUDIENCE.search(clause)
-    if not match:
-        return False
-    who = _rest(match.group("who"), quotes)
-    who = re.sub(r"\s+(?:instead|now|please|too)$", "", who, flags=re.I).strip()
-    platform, _ = platform_and_aspect(who)
-    if not who or platform or len(who.split()) > 8 or find_durations(who):
-        return False
-    plan.changes["audience"] = who
-    plan.said.append(f"speak to {who}")
-    return True
 
 
 def _platform(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: Story | None,
