@@ -253,7 +253,7 @@ def _make(capability: str, name: str, model: str | None, base_url: str | None = 
             return OpenAITextProvider(model=model, base_url=base_url)
         return OpenAIImageProvider(model=model, base_url=base_url, capability=capability)
     if name == "replicate":
-        from .replicate import ReplicateProvider
+        from .replicate import replicate_provider
 
-        return ReplicateProvider(capability=capability, model=model, base_url=base_url)
+        return replicate_provider(capability, model=model, base_url=base_url)
     raise InvalidInput(f"no provider {name!r}.")

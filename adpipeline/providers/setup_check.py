@@ -100,11 +100,11 @@ def _price(capability: str, provider: Any) -> tuple[str, str | None]:
             return f"${usd:.3f} a 1280x720 picture ({provider.quality})", catalog.PRICES_DATED
         usd = provider.estimate("write_story", {}).usd
         return f"about ${usd:.4f} a story", catalog.PRICES_DATED
-    from . import replicate_models
+    from .replicate import families
 
     usd = provider.estimate("generate", {}).usd if capability in ("image", "inpaint") else None
     return (f"${usd:.3f} a picture" if usd is not None else "see the ledger"), \
-        replicate_models.PRICES_DATED
+        families.PRICES_DATED
 
 
 def table(results: list[Check]) -> str:
