@@ -15,7 +15,7 @@ How a picture is built (all in :func:`render`):
 3. the **subjects** (figures, product) are drawn at 2x on a transparent layer with ink
    outlines, lit for the time of day, reduced and composited;
 4. ``warmth``, ``contrast`` and ``brightness`` grade the picture
-   (:func:`adpipeline.media.images.apply_adjustments`);
+   (:func:`adpipeline.media.adjustments.apply_adjustments`);
 5. overlays that must stay legible whatever the grade (caption band, panel label,
    border) go on last.
 
@@ -42,17 +42,9 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont
 
 from ...errors import InvalidInput
-from ...media.images import (
-    RGB,
-    apply_adjustments,
-    color_rgb,
-    decode_image,
-    encode_png,
-    find_color,
-    fit_to,
-    png_text,
-    tint,
-)
+from ...media.adjustments import apply_adjustments, tint
+from ...media.colors import RGB, color_rgb, find_color
+from ...media.images import decode_image, encode_png, fit_to, png_text
 from ...media.text import draw_headline
 from ..base import ImageRequest
 from .vocabulary import COLORS as STORY_COLORS
