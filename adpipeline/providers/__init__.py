@@ -165,9 +165,10 @@ def check(providers: Mapping[str, object] | None = None, *, ask: bool = True) ->
     >>> [c.provider for c in ap.providers.check(ask=False)][:1]
     ['offline']
     """
-    from .setup_check import check as run
+    from .setup_check import check_chosen
 
-    return run(providers, ask=ask)
+    chosen = choose(providers)
+    return check_chosen(chosen, Providers(chosen), ask=ask)
 
 
 class Providers:
