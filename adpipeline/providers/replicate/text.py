@@ -30,10 +30,7 @@ class ReplicateTextProvider(ReplicateProvider):
     def write_story(
         self, brief: Brief, previous: Story | None, feedback: list[Feedback], seed: int
     ) -> Story:
-        """Ask the text model for a story as JSON, validate it, and fix its timings.
-
-        Language models on Replicate take no ``response_format``: the schema goes in the
-        prompt, and :func:`~.structured.ask_json` strips fences and repairs once."""
+        """Ask the text model for a story as JSON, validate it, and fix its timings."""
         system, user = story_messages(brief, previous, feedback, seed)
         return ask_json(self._send(STORY_OUTPUT_TOKENS + 500), system, user, name="story",
                         schema=story_schema(strict=False), strict=False, mode="prompt",
