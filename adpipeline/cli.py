@@ -163,7 +163,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _check_providers(args: argparse.Namespace) -> int:
-    from .providers.setup_check import check, table
+    from .providers import check
+    from .providers.setup_check import table
 
     results = check(_providers(args.provider), ask=not args.offline)
     print(table(results))

@@ -51,6 +51,9 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from adpipeline.media import video as V
+from adpipeline.media.ffmpeg import encode, ffmpeg_exe
+from adpipeline.media.frames import FrameSource
+from adpipeline.media.timeline import plan_shots
 from adpipeline.models import Scene, Story
 
 _PALETTES = [
@@ -154,12 +157,12 @@ def run_ours(story: Story, stills: list[bytes], out: Path, args: argparse.Namesp
 
 def make_frames(story: Story, stills: list[bytes]) -> list[np.ndarray]:
     """The exact I420 frames ours encodes, made ahead of time (~1.2 GB at 720p)."""
-    source = V.FrameSource(story, stills, width=1280, height=720, fps=30, transition_s=0.5)
+    source = FrameSource(story, stills, width=1280, height=720, fps=30, transition_s=0.5)
     return [buf.copy() for _, buf in source]
 
 
 def run_encode_only(frames: list[np.ndarray], out: Path, args: argparse.Namespace) -> None:
-    V.encode(
+    encode(
         frames, out / "encode_only.mp4", width=1280, height=720, fps=30,
         frame_count=len(frames), crf=args.crf, preset=args.preset,
     )  # fmt: skip
@@ -169,7 +172,7 @@ def run_moviepy(story: Story, stills: list[bytes], out: Path, args: argparse.Nam
     """The same composition in moviepy 2.x, shots overlapping exactly as ours do."""
     from moviepy import CompositeVideoClip, ImageClip, vfx
 
-    plans = V.plan_shots(story, 30, 0.5)
+    plans = plan_shots(story, 30, 0.5)
     clips = []
     for plan, png in zip(plans, stills, strict=True):
         rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
@@ -206,7 +209,7 @@ def speed(args: argparse.Namespace) -> None:
     print(f"30 s 1280x720, 6 stills, push-in 1.0->1.1, 0.5 s crossfades, 30 fps, "
           f"libx264 {args.preset} CRF {args.crf}; {os.cpu_count()} CPUs")  # fmt: skip
     print(f"moviepy {_version('moviepy')}, opencv {_version('opencv-python-headless')}, "
-          f"ffmpeg {V.ffmpeg_exe().rsplit('-', 1)[-1]}\n")  # fmt: skip
+          f"ffmpeg {ffmpeg_exe().rsplit('-', 1)[-1]}\n")  # fmt: skip
 
     t0 = time.perf_counter()
     frames = make_frames(story, stills)

@@ -13,6 +13,8 @@ import pytest
 from PIL import Image
 
 import adpipeline as ap
+from adpipeline.media import adjustments as adj
+from adpipeline.media import colors
 from adpipeline.media import images as im
 
 
@@ -160,16 +162,16 @@ def test_fit_to_covers_the_target_without_letterboxing_or_stretching() -> None:
 
 
 @pytest.mark.parametrize("text, rgb", [
-    ("red", im.COLORS["red"]), ("#cc2244", (204, 34, 68)), ("matte black", im.COLORS["black"]),
-    ("sky blue", im.COLORS["sky"]), ((1, 2, 3), (1, 2, 3)), ("ocean blue", im.COLORS["blue"]),
+    ("red", colors.COLORS["red"]), ("#cc2244", (204, 34, 68)), ("matte black", colors.COLORS["black"]),
+    ("sky blue", colors.COLORS["sky"]), ((1, 2, 3), (1, 2, 3)), ("ocean blue", colors.COLORS["blue"]),
 ])
 def test_color_rgb_reads_names_hex_and_free_text(text: str, rgb: tuple[int, int, int]) -> None:
-    assert im.color_rgb(text) == rgb
+    assert colors.color_rgb(text) == rgb
 
 
 def test_color_rgb_explains_an_unknown_colour() -> None:
     with pytest.raises(ap.InvalidInput, match=r"unknown colour 'blurple'.*hex code"):
-        im.color_rgb("blurple")
+        colors.color_rgb("blurple")
 
 
 @pytest.mark.parametrize("text, name", [
@@ -178,7 +180,7 @@ def test_color_rgb_explains_an_unknown_colour() -> None:
     ("palm trees on the sand", None),
 ])
 def test_find_color_finds_the_colour_a_prompt_mentions(text: str, name: str | None) -> None:
-    found = im.find_color(text)
+    found = colors.find_color(text)
     assert (found[0] if found else None) == name
 
 
@@ -187,11 +189,11 @@ def test_find_color_finds_the_colour_a_prompt_mentions(text: str, name: str | No
 
 def test_brightness_steps_move_mean_luminance_both_ways() -> None:
     img = Image.fromarray(scene())
-    base = im.luminance(img).mean()
-    assert im.luminance(im.adjust_brightness(img, 1)).mean() > base + 10
-    assert im.luminance(im.adjust_brightness(img, -1)).mean() < base - 10
-    assert im.luminance(im.adjust_brightness(img, 2)).mean() > \
-        im.luminance(im.adjust_brightness(img, 1)).mean()
+    base = adj.luminance(img).mean()
+    assert adj.luminance(adj.adjust_brightness(img, 1)).mean() > base + 10
+    assert adj.luminance(adj.adjust_brightness(img, -1)).mean() < base - 10
+    assert adj.luminance(adj.adjust_brightness(img, 2)).mean() > \
+        adj.luminance(adj.adjust_brightness(img, 1)).mean()
 
 
 def test_warmth_moves_red_against_blue() -> None:
@@ -201,40 +203,40 @@ def test_warmth_moves_red_against_blue() -> None:
         arr = np.asarray(out, dtype=np.float32)
         return float(arr[..., 0].mean() - arr[..., 2].mean())
 
-    assert balance(im.adjust_warmth(img, 1)) > balance(img) + 10
-    assert balance(im.adjust_warmth(img, -1)) < balance(img) - 10
+    assert balance(adj.adjust_warmth(img, 1)) > balance(img) + 10
+    assert balance(adj.adjust_warmth(img, -1)) < balance(img) - 10
 
 
 def test_contrast_spreads_or_squeezes_luminance() -> None:
     img = Image.fromarray(scene())
-    base = im.luminance(img).std()
-    assert im.luminance(im.adjust_contrast(img, 1)).std() > base * 1.1
-    assert im.luminance(im.adjust_contrast(img, -1)).std() < base * 0.9
+    base = adj.luminance(img).std()
+    assert adj.luminance(adj.adjust_contrast(img, 1)).std() > base * 1.1
+    assert adj.luminance(adj.adjust_contrast(img, -1)).std() < base * 0.9
 
 
 def test_tint_moves_colours_toward_the_named_colour() -> None:
     img = Image.fromarray(scene())
-    red = np.asarray(im.tint(img, "red", 0.5), dtype=np.float32)
+    red = np.asarray(adj.tint(img, "red", 0.5), dtype=np.float32)
     base = np.asarray(img, dtype=np.float32)
     assert red[..., 0].mean() - red[..., 2].mean() > base[..., 0].mean() - base[..., 2].mean()
 
 
 def test_apply_adjustments_uses_the_measurable_keys_and_ignores_the_rest() -> None:
     img = Image.fromarray(scene())
-    same = im.apply_adjustments(img, {"setting": "beach", "framing": "wide"})
+    same = adj.apply_adjustments(img, {"setting": "beach", "framing": "wide"})
     assert np.array_equal(np.asarray(same), scene())
-    brighter = im.apply_adjustments(img, {"brightness": 1, "color": "blue"})
-    assert im.luminance(brighter).mean() > im.luminance(img).mean()
+    brighter = adj.apply_adjustments(img, {"brightness": 1, "color": "blue"})
+    assert adj.luminance(brighter).mean() > adj.luminance(img).mean()
 
 
 @pytest.mark.parametrize("value, amount", [(1, 1.0), ("-2", -2.0), ("more", 1.0),
                                            ("less", -1.0), (True, 1.0), (99, 5.0)])
 def test_steps_reads_numbers_and_words(value: object, amount: float) -> None:
-    assert im.steps(value) == amount
+    assert adj.steps(value) == amount
 
 
 def test_steps_explains_what_is_not_a_step() -> None:
     with pytest.raises(ap.InvalidInput, match="not a number of steps"):
-        im.steps("lots")
+        adj.steps("lots")
     with pytest.raises(ap.InvalidInput, match="finite"):
-        im.steps(float("nan"))
+        adj.steps(float("nan"))

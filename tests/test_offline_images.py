@@ -13,7 +13,8 @@ import pytest
 from PIL import Image
 
 import adpipeline as ap
-from adpipeline.media.images import encode_png, luminance, png_text
+from adpipeline.media.adjustments import luminance
+from adpipeline.media.images import encode_png, png_text
 from adpipeline.media.masks import mask_to_png
 from adpipeline.providers.base import ImageProvider, ImageRequest, InpaintProvider
 from adpipeline.providers.offline import draw

@@ -15,10 +15,10 @@ from PIL import Image
 
 import adpipeline as ap
 from adpipeline.models import Brief
-from adpipeline.providers import replicate as rp
 from adpipeline.providers.base import ImageRequest, VideoRequest
 from adpipeline.providers.offline.story import write_story
-from adpipeline.providers.replicate import ReplicateProvider
+from adpipeline.providers.replicate import client as replicate_client
+from adpipeline.providers.replicate import replicate_provider
 
 from .conftest import BRIEF
 from .fake_replicate import MAGENTA, SDXL_VERSION, SVD_VERSION, FakeReplicate, png, serve
@@ -59,7 +59,7 @@ def _data(uri: str) -> bytes:
                          [(1280, 720, "16:9"), (720, 1280, "9:16"), (1024, 1024, "1:1")])
 def test_image_is_a_png_of_the_requested_size(replicate: FakeReplicate, width: int,
                                               height: int, ratio: str) -> None:
-    png_bytes = ReplicateProvider("image").generate(_request(width, height), [])
+    png_bytes = replicate_provider("image").generate(_request(width, height), [])
     assert _size(png_bytes) == (width, height)
     create = replicate.calls("POST", "/v1/")[0]
     assert create.path == "/v1/models/black-forest-labs/flux-schnell/predictions"
@@ -122,7 +122,7 @@ def test_inpaint_sends_image_and_mask_and_changes_only_the_mask(replicate: FakeR
     mask_png = io.BytesIO()
     Image.fromarray(mask).save(mask_png, "PNG")
 
-    out = ReplicateProvider("inpaint").inpaint(buffer.getvalue(), mask_png.getvalue(),
+    out = replicate_provider("inpaint").inpaint(buffer.getvalue(), mask_png.getvalue(),
                                                "a red cap", 3)
 
     assert _size(out) == (width, height)
@@ -142,13 +142,13 @@ def test_inpaint_sends_image_and_mask_and_changes_only_the_mask(replicate: FakeR
 
 def test_large_inputs_are_uploaded_as_files(replicate: FakeReplicate,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rp, "_INLINE_LIMIT", 0)
+    monkeypatch.setattr(replicate_client, "_INLINE_LIMIT", 0)
     image = png((20, 120, 200), (512, 512))
     mask = np.zeros((512, 512), np.uint8)
     mask[100:200, 100:200] = 255
     mask_png = io.BytesIO()
     Image.fromarray(mask).save(mask_png, "PNG")
-    out = ReplicateProvider("inpaint").inpaint(image, mask_png.getvalue(), "a sticker", 1)
+    out = replicate_provider("inpaint").inpaint(image, mask_png.getvalue(), "a sticker", 1)
     assert _size(out) == (512, 512)
     uploads = replicate.calls("POST", "/v1/files")
     assert [u.files["content"][0].filename for u in uploads] == ["image.png", "mask.png"]
@@ -171,7 +171,7 @@ def test_video_joins_clips_with_the_scenes_timing(replicate: FakeReplicate,
     request = VideoRequest(story=story, width=320, height=180, fps=fps, preset="ultrafast")
     reports: list[tuple[int, int, str]] = []
 
-    rendered = ReplicateProvider("video").render(request, frames, tmp_path,
+    rendered = replicate_provider("video").render(request, frames, tmp_path,
                                                  lambda *r: reports.append(r))
 
     count, seconds = imageio_ffmpeg.count_frames_and_secs(str(rendered.video))
@@ -226,23 +226,23 @@ def test_video_through_the_pipeline_stops_at_the_budget_first(replicate: FakeRep
 def test_video_estimate_is_per_second_of_generated_video() -> None:
     story = write_story(Brief.create(prompt="ad for Aurora, a bottle", duration_s=30), None, [], 1)
     params = VideoRequest(story=story, width=1280, height=720).model_dump(mode="json")
-    cost = ReplicateProvider("video").estimate("render", params)
+    cost = replicate_provider("video").estimate("render", params)
     scenes = len(story.scenes)
     assert cost.unit == "seconds"
     assert cost.units == pytest.approx(scenes * 25 / 6, abs=1e-3)
     assert cost.usd == pytest.approx(scenes * 25 / 6 * 0.03, abs=1e-4)
-    unknown = ReplicateProvider("video", "acme/veo-like").estimate("render", params)
+    unknown = replicate_provider("video", "acme/veo-like").estimate("render", params)
     assert unknown.usd >= 30 * 0.50
 
 
 def test_unknown_models_cost_more_than_known_ones() -> None:
-    known = ReplicateProvider("image").estimate("generate", {})
+    known = replicate_provider("image").estimate("generate", {})
     assert (known.units, known.unit, known.usd) == (1, "images", 0.003)
-    assert ReplicateProvider("inpaint").estimate("inpaint", {}).usd == 0.0063
-    assert ReplicateProvider("image", "acme/new-model").estimate("generate", {}).usd >= 0.055
-    story = ReplicateProvider("text").estimate("write_story", {"brief": "x"})
+    assert replicate_provider("inpaint").estimate("inpaint", {}).usd == 0.0063
+    assert replicate_provider("image", "acme/new-model").estimate("generate", {}).usd >= 0.055
+    story = replicate_provider("text").estimate("write_story", {"brief": "x"})
     assert 0 < story.usd < 0.02
-    assert ReplicateProvider("text", "acme/llm").estimate("write_story", {"brief": "x"}).usd > (
+    assert replicate_provider("text", "acme/llm").estimate("write_story", {"brief": "x"}).usd > (
         story.usd)
 
 
@@ -262,7 +262,7 @@ def test_rate_limits_and_outages_are_retried(replicate: FakeReplicate, home: Pat
 def test_a_failed_poll_is_retried_without_paying_again(replicate: FakeReplicate) -> None:
     replicate.fail("poll", 503)
     replicate.fail("download", 429)
-    assert _size(ReplicateProvider("image").generate(_request(), [])) == (1280, 720)
+    assert _size(replicate_provider("image").generate(_request(), [])) == (1280, 720)
     assert len(replicate.created()) == 1
 
 
@@ -281,28 +281,28 @@ def test_bad_token_is_a_clear_error(replicate: FakeReplicate, home: Path,
 def test_failed_prediction_reports_the_models_error(replicate: FakeReplicate) -> None:
     replicate.model_errors.append("CUDA out of memory. Tried to allocate 2.00 GiB")
     with pytest.raises(ap.ProviderError, match="CUDA out of memory"):
-        ReplicateProvider("image").generate(_request(), [])
+        replicate_provider("image").generate(_request(), [])
 
 
 def test_slow_prediction_is_canceled(replicate: FakeReplicate,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(rp._DEADLINE_S, "image", 0.05)
+    monkeypatch.setitem(replicate_client._DEADLINE_S, "image", 0.05)
     replicate.polls = 10**6
     with pytest.raises(ap.ProviderError, match="took longer"):
-        ReplicateProvider("image").generate(_request(), [])
+        replicate_provider("image").generate(_request(), [])
     (prediction,) = replicate.created()
     assert prediction["status"] == "canceled"
 
 
 def test_oversized_output_is_refused(replicate: FakeReplicate,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rp, "_MAX_IMAGE_BYTES", 100)
+    monkeypatch.setattr(replicate_client, "_MAX_IMAGE_BYTES", 100)
     with pytest.raises(ap.ProviderError, match="larger than"):
-        ReplicateProvider("image").generate(_request(), [])
+        replicate_provider("image").generate(_request(), [])
 
 
 def test_outputs_only_come_from_replicate_hosts(replicate: FakeReplicate) -> None:
-    provider = ReplicateProvider("image")
+    provider = replicate_provider("image")
     assert provider._trusted("https://replicate.delivery/xezq/abc/out-0.png")
     assert provider._trusted(f"{replicate.base_url}/delivery/x.png")
     assert not provider._trusted("https://evil.example/out-0.png")
@@ -328,7 +328,7 @@ def test_missing_token_says_how_to_fix_it(home: Path, monkeypatch: pytest.Monkey
     with pytest.raises(ap.InvalidInput, match="REPLICATE_API_TOKEN"):
         p.story.approve()
     with pytest.raises(ap.InvalidInput, match="offline provider"):
-        ReplicateProvider("video").client()
+        replicate_provider("video").client()
 
 
 # text ----------------------------------------------------------------------------------
@@ -340,7 +340,7 @@ def test_story_from_a_text_model_is_validated_and_retimed(replicate: FakeReplica
     for scene in data["scenes"]:
         scene["duration_s"] = 4.7  # a model's arithmetic
     replicate.texts.append("Sure! Here is the story:\n```json\n" + json.dumps(data) + "\n```")
-    story = ReplicateProvider("text").write_story(brief, None, [], 5)
+    story = replicate_provider("text").write_story(brief, None, [], 5)
     assert story.duration_s == 30
     (create,) = replicate.calls("POST", "/v1/models/")
     assert create.path == "/v1/models/meta/meta-llama-3-70b-instruct/predictions"
@@ -351,12 +351,12 @@ def test_story_that_is_not_json_is_a_provider_error(replicate: FakeReplicate) ->
     replicate.texts.append("I cannot help with that.")
     brief = Brief.create(prompt="ad for Aurora, a bottle", duration_s=30)
     with pytest.raises(ap.ProviderError, match="schema"):
-        ReplicateProvider("text").write_story(brief, None, [], 5)
+        replicate_provider("text").write_story(brief, None, [], 5)
 
 
 def test_feedback_reply_comes_from_the_text_model(replicate: FakeReplicate) -> None:
     replicate.texts.append('{"reply": "I will make scene 2 warmer.", "action": "regenerate"}')
-    plan = ReplicateProvider("text").interpret("story", "warmer please", None, None)
+    plan = replicate_provider("text").interpret("story", "warmer please", None, None)
     assert (plan.reply, plan.action) == ("I will make scene 2 warmer.", "regenerate")
     assert "warmer please" in replicate.created()[0]["input"]["prompt"]
 

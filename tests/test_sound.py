@@ -20,7 +20,7 @@ import pytest
 
 import adpipeline as ap
 from adpipeline.media import audio as mixing
-from adpipeline.media.video import ffmpeg_exe
+from adpipeline.media.ffmpeg import ffmpeg_exe
 from adpipeline.models import AudioSettings
 from adpipeline.pipeline import entry, sound, sound_changes
 from adpipeline.providers.offline import voice as piper_voice

@@ -20,6 +20,9 @@ from PIL import Image, ImageDraw
 
 from adpipeline.errors import InvalidInput, ProviderError
 from adpipeline.media import video as V
+from adpipeline.media.frames import FrameSource
+from adpipeline.media.subtitles import SRT_LINE_CHARS
+from adpipeline.media.timeline import camera_motion, plan_shots
 from adpipeline.models import Scene, Story
 from adpipeline.providers.base import RenderedVideo, VideoProvider, VideoRequest
 from adpipeline.providers.offline.video import OfflineVideoProvider
@@ -182,7 +185,7 @@ def test_each_scene_shows_its_own_still_and_shots_change_at_the_cuts(rendered: t
     files, story, stills, _ = rendered
     video = decode_rgb(files.video, 320, 180)
     refs = [thumb(still_rgb(png, 320, 180)) for png in stills]
-    plans = V.plan_shots(story, 30, 0.5)
+    plans = plan_shots(story, 30, 0.5)
     for plan in plans:
         middle = (plan.start + plan.end) // 2
         distances = [np.abs(thumb(video[middle]) - ref).mean() for ref in refs]
@@ -228,7 +231,7 @@ def test_srt_has_one_cue_per_spoken_scene_timed_to_the_scene(rendered: tuple) ->
         start, end = lines[1].split(" --> ")
         assert start == srt_time(scene.start_s) and end == srt_time(scene.end_s)
         assert " ".join(lines[2:]) == scene.voiceover
-        assert all(len(line) <= V.SRT_LINE_CHARS for line in lines[2:])
+        assert all(len(line) <= SRT_LINE_CHARS for line in lines[2:])
 
 
 def srt_time(seconds: float) -> str:
@@ -363,11 +366,11 @@ def test_static_shot_does_not_move_and_push_in_does(tmp_path: Path) -> None:
     ],
 )
 def test_camera_note_picks_the_motion(note: str, motion: str) -> None:
-    assert V.camera_motion(note) == motion
+    assert camera_motion(note) == motion
 
 
 def test_crossfades_are_centred_on_cuts_and_never_longer_than_a_shot() -> None:
-    plans = V.plan_shots(make_story([2.0, 0.2, 2.0]), 30, 1.0)
+    plans = plan_shots(make_story([2.0, 0.2, 2.0]), 30, 1.0)
     assert [(p.start, p.end) for p in plans] == [(0, 60), (60, 66), (66, 126)]
     # 1 s crossfades would swallow the 6-frame middle shot: they shrink to 6 frames.
     assert plans[0].span_end - plans[1].span_start == 6
@@ -443,7 +446,7 @@ def test_offline_provider_fills_the_contract(tmp_path: Path) -> None:
 
 def luma_frames(story: Story, pngs: list[bytes], width: int, height: int) -> np.ndarray:
     """The frames exactly as they go into the encoder (Y plane), before any compression."""
-    source = V.FrameSource(story, pngs, width=width, height=height)
+    source = FrameSource(story, pngs, width=width, height=height)
     return np.array([buf[: width * height].reshape(height, width).copy() for _, buf in source])
 
 

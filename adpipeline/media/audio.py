@@ -31,8 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ProviderError
-from .ffmpeg import run_ffmpeg
-from .video import AUDIO_RATE, ffmpeg_exe
+from .ffmpeg import AUDIO_RATE, ffmpeg_exe, run_ffmpeg
 
 RATE = AUDIO_RATE
 TARGET_LUFS = -14.0

@@ -20,8 +20,8 @@ import numpy as np
 
 from ..media import audio as mixing
 from ..media.speech_text import speakable
+from ..media.subtitles import SRT_LINE_CHARS
 from ..media.timing import Fit, fit
-from ..media.video import SRT_LINE_CHARS
 from ..models import AudioSettings, SpokenLine, Story
 from ..providers.base import MusicRequest, Speech, SpeechRequest, VoiceUnavailable
 from .context import Context

@@ -165,9 +165,10 @@ def check(providers: Mapping[str, object] | None = None, *, ask: bool = True) ->
     >>> [c.provider for c in ap.providers.check(ask=False)][:1]
     ['offline']
     """
-    from .setup_check import check as run
+    from .setup_check import check_chosen
 
-    return run(providers, ask=ask)
+    chosen = choose(providers)
+    return check_chosen(chosen, Providers(chosen), ask=ask)
 
 
 class Providers:
@@ -253,7 +254,7 @@ def _make(capability: str, name: str, model: str | None, base_url: str | None = 
             return OpenAITextProvider(model=model, base_url=base_url)
         return OpenAIImageProvider(model=model, base_url=base_url, capability=capability)
     if name == "replicate":
-        from .replicate import ReplicateProvider
+        from .replicate import replicate_provider
 
-        return ReplicateProvider(capability=capability, model=model, base_url=base_url)
+        return replicate_provider(capability, model=model, base_url=base_url)
     raise InvalidInput(f"no provider {name!r}.")

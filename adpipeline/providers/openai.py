@@ -25,19 +25,19 @@ from ..models import Brief, Feedback, StageName, Story
 from . import openai_catalog as catalog
 from .base import Cost, FeedbackPlan, ImageRequest, Speech, SpeechRequest
 from .gateway import remaining, report_cost
-from .prompts import (
+from .shared.pictures import fit_png, keep_unmasked
+from .shared.prompts import (
     PLAN_SCHEMA,
     image_prompt,
     plan_messages,
     read_plan,
     read_story,
-    retime,
     story_messages,
     story_schema,
 )
-from .structured import ask_json
+from .shared.structured import ask_json
 
-__all__ = ["OpenAIImageProvider", "OpenAITextProvider", "OpenAIVoiceProvider", "retime"]
+__all__ = ["OpenAIImageProvider", "OpenAITextProvider", "OpenAIVoiceProvider"]
 
 _STORY_OUTPUT_TOKENS = 1800
 #: Content-policy refusals: not the network's fault, so never retried.
@@ -281,7 +281,7 @@ class OpenAIImageProvider(_OpenAIBase):
                 model=self.model, prompt=prompt, size=size, quality=self.quality, n=1,
             ))
         self._report_usage(response)
-        return _fit_png(_image_bytes(response), request.width, request.height)
+        return fit_png(_image_bytes(response), request.width, request.height)
 
     def _report_usage(self, response: Any) -> None:
         cost = catalog.image_usage_cost(self.model, getattr(response, "usage", None))
@@ -346,53 +346,6 @@ def _image_bytes(response: Any) -> bytes:
             raise ProviderError("OpenAI returned image data that does not decode; "
                                 "regenerate to try again.") from None
     raise ProviderError("OpenAI returned no image data; regenerate to try again.")
-
-
-def _fit_png(data: bytes, width: int, height: int) -> bytes:
-    from ..media.images import encode_png, fit_to
-
-    return encode_png(fit_to(decode_output(data), width, height))
-
-
-def decode_output(data: bytes, who: str = "the model") -> Any:
-    """A model's picture as an RGB ``PIL.Image``; ``ProviderError`` if it is not one.
-
-    ``decode_image`` raises ``InvalidInput`` (the user's fault) for bad bytes; here the
-    bytes came from a provider, so the user's next step is to regenerate.
-    """
-    from ..media.images import decode_image
-
-    try:
-        return decode_image(data)
-    except InvalidInput as exc:
-        raise ProviderError(f"{who} returned something that is not a usable image ({exc}); "
-                            "regenerate to try again.") from None
-
-
-def keep_unmasked(original: bytes, edited: bytes, mask: bytes) -> bytes:
-    """``edited`` fitted to ``original``'s size, with every pixel outside the mask's white
-    region taken from ``original``; a PNG.
-
-    Remote edit models redraw the whole picture (gpt-image treats the mask as a hint,
-    SDXL passes every pixel through its VAE), but the inpaint contract is that only the
-    painted pixels change. The edit fades in over a few pixels *inside* the mask, so the
-    seam does not show and nothing outside the mask moves.
-    """
-    import cv2
-    import numpy as np
-    from PIL import Image
-
-    from ..media.images import decode_image, encode_png, fit_to
-    from ..media.masks import mask_from_png, resize_mask
-
-    base = decode_image(original)
-    new = fit_to(decode_output(edited), base.width, base.height)
-    painted = resize_mask(mask_from_png(mask), base.width, base.height)
-    radius = max(1, min(base.width, base.height) // 256)
-    alpha = cv2.GaussianBlur(painted.astype(np.float32), (2 * radius + 1, 2 * radius + 1), 0)
-    alpha = (alpha * painted)[:, :, None]  # zero outside the mask, whatever the blur did
-    mixed = np.asarray(base, np.float32) * (1 - alpha) + np.asarray(new, np.float32) * alpha
-    return encode_png(Image.fromarray(np.rint(mixed).astype(np.uint8)))
 
 
 # ---------------------------------------------------------------------- voice

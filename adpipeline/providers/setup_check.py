@@ -33,15 +33,12 @@ class Check:
         return asdict(self)
 
 
-def check(providers: Mapping[str, object] | None = None, *, ask: bool = True) -> list[Check]:
-    """One :class:`Check` per capability, for ``providers`` (as ``ap.start`` takes them)
-    completed from the environment. ``ask=False`` skips the network."""
-    from . import CAPABILITIES, Providers, choose
-
-    chosen = choose(providers)
-    built = Providers(chosen)
+def check_chosen(chosen: Mapping[str, str], built: Any, *, ask: bool) -> list[Check]:
+    """One :class:`Check` per capability of ``chosen`` (every capability, completed from
+    the environment by ``providers.choose``); ``built`` is the ``providers.Providers``
+    made from it. ``ask=False`` skips the network."""
     results = []
-    for capability in CAPABILITIES:
+    for capability in chosen:
         try:
             provider = built.get(capability)
         except AdPipelineError as exc:
@@ -100,11 +97,11 @@ def _price(capability: str, provider: Any) -> tuple[str, str | None]:
             return f"${usd:.3f} a 1280x720 picture ({provider.quality})", catalog.PRICES_DATED
         usd = provider.estimate("write_story", {}).usd
         return f"about ${usd:.4f} a story", catalog.PRICES_DATED
-    from . import replicate_models
+    from .replicate import families
 
     usd = provider.estimate("generate", {}).usd if capability in ("image", "inpaint") else None
     return (f"${usd:.3f} a picture" if usd is not None else "see the ledger"), \
-        replicate_models.PRICES_DATED
+        families.PRICES_DATED
 
 
 def table(results: list[Check]) -> str:

@@ -15,10 +15,10 @@ from typing import Any
 
 from ...models import StageName, Story
 from ..base import FeedbackPlan
+from ..shared.sound_feedback import sound_changes
 from .brief import known_family_words
 from .image_feedback import image_clause, named_item
 from .language import correct_typos, extract_quotes, restore_quotes, split_clauses
-from .sound_feedback import sound_changes
 from .story_feedback import FRAMEWORK_NAMES, story_clause
 from .story_wording import StoryPlan
 from .vocabulary import FOCUSES, SETTINGS, TONES

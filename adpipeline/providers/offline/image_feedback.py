@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...media.images import find_color
+from ...media.colors import find_color
 from ...models import Story
 from .references import LAST, find_reference, find_sheet
 from .vocabulary import TIMES_OF_DAY, find_setting, find_word

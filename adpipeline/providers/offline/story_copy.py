@@ -8,7 +8,8 @@ import hashlib
 import math
 import re
 
-from .story_knobs import BriefFacts, Knobs, split_duration
+from ..shared.timing import split_duration
+from .story_knobs import BriefFacts, Knobs
 from .vocabulary import CHARACTER_NAMES, Family
 
 # Voiceover lines per beat, best first. Every line is written for any product family:

@@ -1,8 +1,9 @@
 """What a story is made from: the facts read from the brief, and the *knobs* feedback
 turns (framework, tone, focus, offer, call to action, scene count and length, ...).
 
-:func:`apply_changes` turns the knobs as a feedback plan says; :func:`split_duration`
-times the scenes in half-second steps so their durations sum exactly.
+:func:`apply_changes` turns the knobs as a feedback plan says; the scenes are timed by
+:func:`~adpipeline.providers.shared.timing.split_duration`, in half-second steps that
+sum exactly.
 """
 
 from __future__ import annotations
@@ -267,33 +268,6 @@ def family_for(category: str, facts: BriefFacts) -> Family:
 
 def scene_count_for(duration_s: int) -> int:
     return _clamp_scenes(round(duration_s / 5), duration_s)
-
-
-def split_duration(duration_s: int, roles: list[str],
-                   least: list[int] | None = None) -> list[float]:
-    """Split ``duration_s`` over the scenes in half-second steps that sum exactly.
-
-    ``least`` is each scene's minimum in half seconds (so its voiceover can be spoken
-    at no more than three words a second); the rest is shared by beat weight. Half
-    seconds are exact in binary floating point, so the sum is exact too.
-    """
-    weights = [0.8 if i == 0 else 1.1 if role == "action" else 1.0 for i, role in enumerate(roles)]
-    units = duration_s * 2
-    floor = [max(2, n) for n in (least or [2] * len(roles))]
-    total = sum(weights)
-    shares = [max(f, int(units * w / total)) for f, w in zip(floor, weights, strict=True)]
-    i = 0
-    while sum(shares) != units and i < 100_000:
-        # Hand out (or take back) the rounding, middle scenes first, never below a floor.
-        j = (len(shares) // 2 + i) % len(shares)
-        if sum(shares) < units:
-            shares[j] += 1
-        elif shares[j] > floor[j]:
-            shares[j] -= 1
-        elif all(s <= f for s, f in zip(shares, floor, strict=True)):
-            break
-        i += 1
-    return [s / 2 for s in shares]
 
 
 def _clamp_scenes(n: int, duration_s: int) -> int:

@@ -12,7 +12,7 @@ How a picture is built:
 3. the **subjects** (figures, product) are drawn at 2x on a transparent layer with ink
    outlines, lit for the time of day, reduced and composited;
 4. ``warmth``, ``contrast`` and ``brightness`` grade the picture
-   (:func:`adpipeline.media.images.apply_adjustments`);
+   (:func:`adpipeline.media.adjustments.apply_adjustments`);
 5. overlays that must stay legible whatever the grade (caption band, panel label,
    border) go on last.
 """
@@ -26,7 +26,8 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageEnhance
 
-from ....media.images import apply_adjustments, encode_png
+from ....media.adjustments import apply_adjustments
+from ....media.images import encode_png
 from ....media.text import draw_headline
 from ...base import ImageRequest
 from .frames import draw_frame

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ....errors import InvalidInput
-from ....media.images import RGB, color_rgb
+from ....media.colors import RGB, color_rgb
 from .palette import INK, darker, lighter
 from .pen import Pen
 from .words import stable_hash

@@ -11,7 +11,8 @@ from typing import Any
 from PIL import Image
 
 from ....errors import InvalidInput
-from ....media.images import RGB, color_rgb, tint
+from ....media.adjustments import tint
+from ....media.colors import RGB, color_rgb
 
 INK: RGB = (34, 34, 42)
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ....media.images import RGB
+from ....media.colors import RGB
 from ...base import ImageRequest
 from .backdrops import resolve_setting
 from .figures import FigureLook, dress, figure_colors

@@ -4,7 +4,7 @@ box) in its colour with its name on a label.
 
 from __future__ import annotations
 
-from ....media.images import RGB
+from ....media.colors import RGB
 from .palette import darker, lighter, text_on
 from .pen import Box, Pen
 

@@ -20,7 +20,8 @@ import numpy as np
 from PIL import Image
 
 from ....errors import InvalidInput
-from ....media.images import RGB, decode_image, png_text
+from ....media.colors import RGB
+from ....media.images import decode_image, png_text
 
 META_KIND = "adpipeline:kind"
 META_LAYOUT = "adpipeline:layout"

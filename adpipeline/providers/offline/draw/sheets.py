@@ -8,7 +8,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-from ....media.images import RGB
+from ....media.colors import RGB
 from .backdrops import draw_backdrop
 from .figures import Pose, draw_figure, figure_colors, pose_for
 from .palette import INK, lighter, tint_backdrop, tint_color

@@ -11,7 +11,7 @@ from dataclasses import replace
 from PIL import Image
 
 from ....errors import InvalidInput
-from ....media.images import RGB, find_color
+from ....media.colors import RGB, find_color
 from ..vocabulary import COLORS as STORY_COLORS
 from .backdrops.parts import cactus, draw_cloud, palm, plant, tree_round
 from .figures import SHIRTS, Pose, draw_figure, figure_colors

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from ....errors import InvalidInput
-from ....media.images import RGB, color_rgb
+from ....media.colors import RGB, color_rgb
 from ..vocabulary import COLORS as STORY_COLORS
 from ..vocabulary import TIMES_OF_DAY, find_word
 

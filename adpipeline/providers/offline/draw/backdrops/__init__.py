@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from PIL import Image
 
-from .....media.images import RGB
+from .....media.colors import RGB
 from ...vocabulary import SETTINGS, find_setting
 from ..palette import INK, tone_for
 from ..pen import Pen, supersampling

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from .....media.images import RGB
+from .....media.colors import RGB
 from ..palette import TIMES, darker, lighter, mix
 from ..pen import Box, Pen
 from .scene import Scene

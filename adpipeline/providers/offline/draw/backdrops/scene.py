@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from .....media.images import RGB
+from .....media.colors import RGB
 
 
 @dataclass

@@ -27,7 +27,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
-from ..errors import InvalidInput, ProviderError
+from ...errors import InvalidInput, ProviderError
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import InvalidInput
+from ...errors import InvalidInput
 
 #: When the prices here were read from the models' pages on replicate.com.
 PRICES_DATED = "2026-12-01"
@@ -62,6 +62,18 @@ REFERENCE_FIELDS: dict[str, tuple[str, int]] = {
     "black-forest-labs/flux-kontext-max": ("input_image", 1),
     "black-forest-labs/flux-kontext-dev": ("input_image", 1),
 }
+
+
+def input_shape(model: str) -> str:
+    """Which input shape ``model`` takes: flux, flux-fill, svd, or generic (SDXL-like)."""
+    name = model.split(":", 1)[0].lower()
+    if name.startswith("black-forest-labs/flux-fill"):
+        return "flux-fill"
+    if name.startswith("black-forest-labs/flux"):
+        return "flux"
+    if name == "stability-ai/stable-video-diffusion":
+        return "svd"
+    return "generic"
 
 
 def family_of(model: str) -> VideoFamily | None:

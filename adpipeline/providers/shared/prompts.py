@@ -10,11 +10,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..models import Brief, Feedback, StageName, Story
-from .base import FeedbackPlan, ImageRequest
-from .offline.sound_feedback import sound_changes
-from .offline.story_knobs import split_duration
+from ...models import Brief, Feedback, StageName, Story
+from ..base import FeedbackPlan, ImageRequest
+from .sound_feedback import sound_changes
 from .structured import model_schema
+from .timing import retime
 
 #: Fields the model never writes: the engine's own bookkeeping (``variant``, the
 #: person's ``scene_edits``) and what the pipeline fills in (numbering, start times).
@@ -67,17 +67,6 @@ def read_story(data: dict[str, Any], brief: Brief) -> Story:
 def _first_errors(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
                      for e in exc.errors()[:5])
-
-
-def retime(story: Story, duration_s: int) -> Story:
-    """Make scene timings sum exactly to ``duration_s`` (models are approximate)."""
-    durations = split_duration(duration_s, [s.beat for s in story.scenes])
-    start = 0.0
-    scenes = []
-    for scene, duration in zip(story.scenes, durations, strict=True):
-        scenes.append(scene.model_copy(update={"start_s": start, "duration_s": duration}))
-        start += duration
-    return story.model_copy(update={"scenes": scenes})
 
 
 #: The chat reply: closed, so strict mode takes it.

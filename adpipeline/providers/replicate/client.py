@@ -1,0 +1,385 @@
+"""The Replicate client every capability's provider shares: the token, HTTP errors in
+one shape, predictions started in parallel and waited for, input files and downloads.
+
+The token is read from ``REPLICATE_API_TOKEN`` when the client is first needed and lives
+only in the client object: never in a session, a cache key, a ledger, a log or a repr.
+``REPLICATE_BASE_URL`` points the client elsewhere (a proxy, or the tests' loopback fake).
+
+Retries: creating a prediction (a POST, which costs money) is never retried by the
+client, so the gateway's policy is the only one for it. Polls and downloads are GETs of
+work already paid for; the client's own transport retries those in place on 429/503/504,
+which is right because a gateway retry would start -- and pay for -- a new prediction.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import io
+import json
+import os
+import re
+import time
+from collections.abc import Callable
+from typing import IO, Any, TypeVar
+from urllib.parse import urlsplit
+
+from ...errors import InvalidInput, ProviderError
+from ..base import Cost
+from ..gateway import remaining
+from ..shared.pictures import decode_output
+from . import families, pricing
+
+T = TypeVar("T")
+
+_API_URL = "https://api.replicate.com"
+
+DEFAULT_MODELS: dict[str, str] = {
+    "text": "meta/meta-llama-3-70b-instruct",
+    "image": "black-forest-labs/flux-schnell",
+    "inpaint": "stability-ai/sdxl:39ed52f2a78e934b3ba6e2a89f5b1c712de7dfea535525255b1aa35c5565e08b",
+    "video": "stability-ai/stable-video-diffusion:"
+             "3f0457e4619daac51203dedb472816fd4af51f3149fa7a9e0b5ffcf1b8172438",
+    "voice": "minimax/speech-02-turbo",
+}
+
+# Prices, keyed by owner/name (any version). Replicate bills official models per output
+# (tokens, images) and community models per GPU-second; for the latter the figure is a
+# typical run. Checked against replicate.com model pages, 2025-2026.
+
+# Limits. A prediction that runs past its deadline is canceled (and not retried: a
+# retry would pay again for something that is not working).
+_DEADLINE_S = {"text": 300.0, "image": 300.0, "inpaint": 300.0, "video": 1200.0, "voice": 300.0}
+_HTTP_TIMEOUT_S = 60.0
+_MAX_POLL_S = 5.0
+_DOWNLOAD_DEADLINE_S = 300.0
+_MAX_IMAGE_BYTES = 50 * 1024 * 1024
+#: Inputs up to this size travel inline as data URIs; larger ones are uploaded to
+#: Replicate's files API first. Replicate recommends data URIs only under 1 MB, and
+#: base64 makes 700 KiB into about 0.96 MB.
+_INLINE_LIMIT = 700 * 1024
+_TERMINAL = ("succeeded", "failed", "canceled")
+
+
+class ReplicateProvider:
+    """One capability served by a model on Replicate: what every capability shares.
+
+    The capabilities' own calls are in the subclasses (:mod:`.text`, :mod:`.images`,
+    :mod:`.video`, :mod:`.voice`). ``model`` defaults per capability (see the package
+    docstring); ``estimate`` prices a call before it is made, so the gateway's budget
+    check can refuse it.
+    """
+
+    draws_headline = False  # generated pictures carry no ad text; the video adds it
+
+    name = "replicate"
+
+    def __init__(self, capability: str, model: str | None = None,
+                 base_url: str | None = None) -> None:
+        if capability not in DEFAULT_MODELS:
+            raise InvalidInput(
+                f"Replicate has no {capability!r} capability here: use one of "
+                f"{', '.join(DEFAULT_MODELS)}."
+            )
+        self.capability = capability
+        self.model = model or DEFAULT_MODELS[capability]
+        self._base_url = base_url or os.environ.get("REPLICATE_BASE_URL") or None
+        self._client: Any = None
+
+    @property
+    def deadline_s(self) -> float:
+        """The gateway's deadline for one call of this capability."""
+        return _DEADLINE_S[self.capability]
+
+    @property
+    def base_url(self) -> str | None:
+        return self._base_url
+
+    @property
+    def takes_references(self) -> bool:
+        return self.model.split(":", 1)[0].lower() in families.REFERENCE_FIELDS
+
+    def __repr__(self) -> str:  # never show the client: it holds the token
+        return f"ReplicateProvider(capability={self.capability!r}, model={self.model!r})"
+
+    # ------------------------------------------------------------------ client
+
+    def client(self) -> Any:
+        """The ``replicate.Client``, made on first use with the token from the environment."""
+        if self._client is None:
+            try:
+                import httpx
+                import replicate
+            except ImportError:
+                raise InvalidInput(
+                    "the replicate provider needs the replicate package: "
+                    "pip install 'adpipeline[replicate]'."
+                ) from None
+            token = os.environ.get("REPLICATE_API_TOKEN", "").strip()
+            if not token:
+                raise InvalidInput(
+                    f"the replicate provider ({self.capability}) needs REPLICATE_API_TOKEN: "
+                    "set it (https://replicate.com/account/api-tokens), or use the offline "
+                    "provider."
+                )
+            self._client = replicate.Client(
+                api_token=token,
+                base_url=self._base_url,
+                timeout=httpx.Timeout(_HTTP_TIMEOUT_S, connect=10.0),
+            )
+        return self._client
+
+    def _call(self, what: str, fn: Callable[[], T]) -> T:
+        """Run one HTTP exchange, turning the client's errors into ``ProviderError``."""
+        import httpx
+        from replicate.exceptions import ReplicateError, ReplicateException
+
+        try:
+            return fn()
+        except ReplicateError as exc:
+            raise self._status_error(what, exc.status, exc.detail or exc.title) from None
+        except httpx.HTTPStatusError as exc:
+            raise self._status_error(
+                what, exc.response.status_code, exc.response.reason_phrase
+            ) from None
+        except httpx.TimeoutException:
+            raise ProviderError(
+                f"Replicate timed out while trying to {what}; try again.", transient=True
+            ) from None
+        except httpx.TransportError as exc:
+            raise ProviderError(
+                f"could not reach Replicate to {what} ({type(exc).__name__}); check the "
+                "network (and REPLICATE_BASE_URL, if set).", transient=True,
+            ) from None
+        except (ReplicateException, ValueError) as exc:
+            # A response that does not parse as a prediction or file (pydantic errors
+            # are ValueErrors): not something a retry fixes.
+            raise ProviderError(
+                f"Replicate sent an unexpected answer when asked to {what}: "
+                f"{str(exc)[:300]}"
+            ) from None
+
+    def _status_error(self, what: str, status: int | None, detail: str | None) -> ProviderError:
+        detail = (detail or "").strip()[:300]
+        if status == 401:
+            return ProviderError(
+                "Replicate rejected the API token (401): check REPLICATE_API_TOKEN."
+            )
+        if status == 402:
+            return ProviderError(
+                "Replicate wants payment (402): add credit or billing details at "
+                "https://replicate.com/account/billing, or use the offline provider."
+            )
+        if status == 403:
+            return ProviderError(
+                f"Replicate refused to {what} (403): check that REPLICATE_API_TOKEN may "
+                f"use {self.model}. {detail}".strip()
+            )
+        if status in (404, 410) and what.startswith("download"):
+            return ProviderError(
+                f"the output of {self.model} is gone (HTTP {status}; Replicate keeps outputs "
+                "for an hour); regenerate to make it again."
+            )
+        if status == 404:
+            return ProviderError(
+                f"Replicate could not {what} (404): check the model name {self.model!r} "
+                "(owner/name, or owner/name:version for a community model). "
+                f"{detail}".strip()
+            )
+        if status == 422:
+            return ProviderError(
+                f"{self.model} did not accept the input (422): {detail or 'invalid input'}"
+            )
+        if status == 429 or (status is not None and status >= 500):
+            return ProviderError(
+                f"Replicate could not {what} for now (HTTP {status}); retrying may help. "
+                f"{detail}".strip(), transient=True, status=status,
+            )
+        return ProviderError(f"Replicate could not {what} (HTTP {status}): {detail}", status=status)
+
+    # ------------------------------------------------------------------ predictions
+
+    def _start(self, client: Any, model_input: dict[str, Any]) -> Any:
+        """Create a prediction (not waiting for it): the model endpoint for an official
+        ``owner/name``, the version endpoint for ``owner/name:version``."""
+        owner_name, _, version = self.model.partition(":")
+        if version:
+            return self._call("start a prediction", lambda: client.predictions.create(
+                version=version, input=model_input))
+        if "/" not in owner_name:
+            raise InvalidInput(
+                f"{self.model!r} is not a Replicate model: write it as owner/name or "
+                "owner/name:version."
+            )
+        return self._call("start a prediction", lambda: client.models.predictions.create(
+            model=owner_name, input=model_input))
+
+    def _run(
+        self, client: Any, inputs: list[dict[str, Any]],
+        on_done: Callable[[int], None] | None = None,
+    ) -> list[Any]:
+        """Start one prediction per input, wait for all of them, return their outputs.
+
+        They run in parallel on Replicate (a video's scenes take a minute each). If
+        anything fails, the ones still running are canceled, so nothing keeps billing
+        for a result nobody will collect.
+        """
+        predictions: list[Any] = []
+        try:
+            for model_input in inputs:
+                predictions.append(self._start(client, model_input))
+            return self._wait(client, predictions, on_done)
+        except BaseException:
+            for prediction in predictions:
+                if getattr(prediction, "status", None) not in _TERMINAL:
+                    with contextlib.suppress(Exception):
+                        client.predictions.cancel(prediction.id)
+            raise
+
+    def _wait(
+        self, client: Any, predictions: list[Any], on_done: Callable[[int], None] | None
+    ) -> list[Any]:
+        started = time.monotonic()
+        deadline = started + min(_DEADLINE_S[self.capability], remaining(_DEADLINE_S[self.capability]))
+        base_interval = max(0.0, float(getattr(client, "poll_interval", 0.5)))
+        reported = 0
+        while True:
+            for prediction in predictions:
+                if prediction.status == "failed":
+                    error = prediction.error
+                    text = error if isinstance(error, str) else json.dumps(error)
+                    raise ProviderError(
+                        f"Replicate model {self.model} failed: {(text or 'no reason given')[:500]}"
+                        " -- regenerate to try again, or change the prompt."
+                    )
+                if prediction.status == "canceled":
+                    raise ProviderError(
+                        f"the Replicate prediction {prediction.id} was canceled (on "
+                        "replicate.com?); regenerate to run it again."
+                    )
+            done = sum(p.status == "succeeded" for p in predictions)
+            if on_done is not None and done > reported:
+                reported = done
+                on_done(done)
+            if done == len(predictions):
+                return [p.output for p in predictions]
+            if time.monotonic() > deadline:
+                raise ProviderError(
+                    f"Replicate model {self.model} took longer than "
+                    f"{deadline - started:.0f} s, so it was canceled; regenerate to "
+                    "try again later."
+                )
+            # Poll often at first (an image takes seconds), then back off to one check
+            # every 5 s, so a batch of minute-long clips does not hammer the API.
+            time.sleep(min(_MAX_POLL_S, max(base_interval, 0.1 * (time.monotonic() - started))))
+            for prediction in predictions:
+                if prediction.status not in _TERMINAL:
+                    self._call("check on a prediction", prediction.reload)
+
+    # ------------------------------------------------------------------ files
+
+    def _file_input(self, client: Any, data: bytes, filename: str, content_type: str) -> str:
+        """A model input for ``data``: a data URI when small, else an uploaded file's URL."""
+        if len(data) <= _INLINE_LIMIT:
+            return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
+        uploaded = self._call("upload an input file", lambda: client.files.create(
+            io.BytesIO(data), filename=filename, content_type=content_type))
+        return str(uploaded.urls["get"])
+
+    def _download(self, client: Any, output: Any, sink: IO[bytes], *, limit: int,
+                  what: str) -> None:
+        """Stream the first URL in a prediction's ``output`` into ``sink``.
+
+        Through the client's own HTTP layer (its timeouts, and in-place retries of
+        429/503/504), at most ``limit`` bytes and ``_DOWNLOAD_DEADLINE_S`` seconds, and
+        only from Replicate's hosts: the client sends the token with every request.
+        """
+        url = _first_url(output)
+        if url is None:
+            raise ProviderError(
+                f"Replicate model {self.model} returned no file for {what} (output: "
+                f"{str(output)[:200]}); regenerate to try again."
+            )
+        if url.startswith("data:"):
+            data = _decode_data_uri(url)
+            if len(data) > limit:
+                raise ProviderError(f"{what} is larger than {limit // 2**20} MB; not accepted.")
+            sink.write(data)
+            return
+        if not self._trusted(url):
+            raise ProviderError(
+                f"Replicate model {self.model} pointed {what} at {urlsplit(url).hostname!r}, "
+                "which is not a Replicate host; not downloading it (the request would carry "
+                "the API token)."
+            )
+        from replicate.helpers import FileOutput
+
+        started = time.monotonic()
+
+        def fetch() -> None:
+            size = 0
+            for chunk in FileOutput(url, client):
+                size += len(chunk)
+                if size > limit:
+                    raise ProviderError(
+                        f"{what} from {self.model} is larger than {limit // 2**20} MB; "
+                        "not accepted."
+                    )
+                if time.monotonic() - started > _DOWNLOAD_DEADLINE_S:
+                    raise ProviderError(
+                        f"downloading {what} took longer than {_DOWNLOAD_DEADLINE_S:.0f} s.",
+                        transient=True,
+                    )
+                sink.write(chunk)
+
+        self._call(f"download {what}", fetch)
+
+    def _trusted(self, url: str) -> bool:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if host and host == urlsplit(self._base_url or _API_URL).hostname:
+            return True
+        return parts.scheme == "https" and any(
+            host == domain or host.endswith("." + domain)
+            for domain in ("replicate.delivery", "replicate.com")
+        )
+
+    def _fetch_image_bytes(self, client: Any, output: Any, what: str) -> bytes:
+        buffer = io.BytesIO()
+        self._download(client, output, buffer, limit=_MAX_IMAGE_BYTES, what=what)
+        return buffer.getvalue()
+
+    def _fetch_image(self, client: Any, output: Any, what: str) -> Any:
+        data = self._fetch_image_bytes(client, output, what)
+        return decode_output(data, f"Replicate model {self.model}")
+
+
+    def estimate(self, operation: str, params: dict[str, Any]) -> Cost:
+        """What ``operation`` would cost with this model; unknown models are priced high."""
+        return pricing.estimate(self.capability, self.model, operation, params)
+
+
+def _first_url(output: Any) -> str | None:
+    """The first URL (or data URI) in a prediction's output: a string, list or dict."""
+    if isinstance(output, str):
+        return output if re.match(r"^(https?:|data:)", output) else None
+    if isinstance(output, list | tuple):
+        for item in output:
+            if (url := _first_url(item)) is not None:
+                return url
+    if isinstance(output, dict):
+        for item in output.values():
+            if (url := _first_url(item)) is not None:
+                return url
+    return None
+
+
+
+def _decode_data_uri(uri: str) -> bytes:
+    header, _, payload = uri.partition(",")
+    try:
+        return base64.b64decode(payload, validate=True) if header.endswith(";base64") else (
+            payload.encode())
+    except (binascii.Error, ValueError):
+        raise ProviderError("Replicate returned a data URI that does not decode.") from None
