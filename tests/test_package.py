@@ -26,24 +26,14 @@ def _modules() -> dict[str, Path]:
     return {_module_name(p): p for p in PACKAGE.rglob("*.py")}
 
 
-def _is_type_checking(node: ast.If) -> bool:
-    test = node.test
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
-
-
 def _imports(name: str, path: Path, modules: dict[str, Path], source: str | None = None
              ) -> set[str]:
-    """The adpipeline modules ``name`` imports when it runs, at any depth of the file
-    (function-level imports count), leaving out ``if TYPE_CHECKING:`` blocks."""
+    """The adpipeline modules ``name`` imports, at any depth of the file: imports inside
+    functions and ``if TYPE_CHECKING:`` blocks count too."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
 
     def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and _is_type_checking(node):
-            for child in node.orelse:
-                visit(child)
-            return
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.startswith("adpipeline"))
         elif isinstance(node, ast.ImportFrom):
@@ -114,7 +104,7 @@ def test_no_module_imports_another_that_imports_it_back() -> None:
     assert _cycles(_graph()) == []
 
 
-def test_the_import_walk_sees_function_level_imports_and_skips_type_checking() -> None:
+def test_the_import_walk_sees_imports_in_functions_and_type_checking_blocks() -> None:
     modules = _modules()
     source = textwrap.dedent("""
         from typing import TYPE_CHECKING
@@ -126,7 +116,8 @@ def test_the_import_walk_sees_function_level_imports_and_skips_type_checking() -
     """)
     found = _imports("adpipeline.pipeline.example", PACKAGE / "pipeline" / "example.py", modules,
                      source)
-    assert found == {"adpipeline.ui.display", "adpipeline.pipeline.rules"}
+    assert found == {"adpipeline.ui.display", "adpipeline.pipeline.rules",
+                     "adpipeline.pipeline.pipeline"}
     assert _cycles({"a": {"b"}, "b": set()}) == []
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c"]]
 

@@ -21,6 +21,7 @@ from ._files import widget_source
 from ._live import Live
 
 if TYPE_CHECKING:
+    from ..pipeline import Pipeline
     from ..pipeline.stages import Stage
 
 
@@ -95,7 +96,7 @@ class StagePanel(ipywidgets.VBox):  # type: ignore[misc]
         from .chat import ChatPanel
 
         self._own_live = live is None
-        self._live = live or Live(stage.pipeline)
+        self._live = live or Live(_pipeline_of(stage))
         self._stage = stage
         self.bar = StageBar(stage, live=self._live)
         self.content = _content_for(stage, self._live, self)
@@ -150,3 +151,12 @@ def _content_for(stage: Stage, live: Live, panel: StagePanel) -> PanelWidget:
 
     assert isinstance(stage, VideoStage)
     return VideoPanel(stage, live=live)
+
+
+def _pipeline_of(stage: Stage) -> Pipeline:
+    from ..pipeline import Pipeline
+
+    pipeline = stage.pipeline
+    if not isinstance(pipeline, Pipeline):
+        raise TypeError(f"a panel shows a stage of a Pipeline, not of {type(pipeline).__name__}.")
+    return pipeline

@@ -3,24 +3,53 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from ...errors import BudgetExceeded, InvalidInput, StageError
 from ...models import STAGES, Feedback, Message, Session, StageName, Status, Story, Version
+from ...providers import Providers
 from ...providers.base import FeedbackPlan
+from ...providers.gateway import Gateway
+from ...store import Store
 from ..context import Context
 from ..generate import inputs_of
 from ..rules import require_open
 from ..user_input import check_text, whole
-
-if TYPE_CHECKING:
-    from ..pipeline import Pipeline
 
 OutputT = TypeVar("OutputT")
 #: What a stage works out, before the slow part, about the version it is going to make.
 PlanT = TypeVar("PlanT")
 #: Saves a finished piece of work into the latest session.
 Apply = Callable[[Session], None]
+T = TypeVar("T")
+
+
+class Owner(Protocol):
+    """What a stage needs from the :class:`~adpipeline.Pipeline` it belongs to.
+
+    A protocol rather than the class itself, so that the pipeline can import its stages
+    without the stages importing it back.
+    """
+
+    id: str
+    _store: Store
+
+    @property
+    def session(self) -> Session: ...
+
+    def reopen(self, stage: str) -> None: ...
+
+    def __getitem__(self, name: str) -> Any: ...
+
+    def _providers_for(self, session: Session) -> Providers: ...
+
+    def _gateway(self, stage: StageName, session: Session) -> Gateway: ...
+
+    def _update(self, change: Callable[[Session], T]) -> T: ...
+
+    def _work(self, stage: StageName, begin: Callable[[Session], T],
+              make: Callable[[Context, Session, T], Apply], *,
+              undo: Callable[[Session], None] | None = None) -> None: ...
 
 
 class Stage(Generic[OutputT, PlanT]):
@@ -31,7 +60,7 @@ class Stage(Generic[OutputT, PlanT]):
     #: The provider capability and operation that make this stage's output.
     made_by: ClassVar[tuple[str, str]]
 
-    def __init__(self, pipeline: Pipeline) -> None:
+    def __init__(self, pipeline: Owner) -> None:
         self.pipeline = pipeline
 
     def __repr__(self) -> str:
