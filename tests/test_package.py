@@ -12,7 +12,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "adpipeline"
 #: Lower layers first; a module may import its own layer and the ones before it.
-LAYERS = ["errors", "models", "store", "media", "providers", "pipeline", "refine", "review",
+LAYERS = ["errors", "snapshot", "models", "store", "media", "providers", "pipeline", "refine", "review",
           "cli", "tools", "ui"]
 MAX_LINES = 450
 

@@ -15,7 +15,7 @@ from adpipeline import ui
 
 from .fake_openai import KEY, FakeOpenAI, completion
 from .fake_replicate import serve as serve_replicate
-from .test_openai import _story_json
+from .providers.test_openai import _story_json
 
 TOKEN = "r8_" + "S3cr3t" * 7
 

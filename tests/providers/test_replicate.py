@@ -20,8 +20,8 @@ from adpipeline.providers.offline.story import write_story
 from adpipeline.providers.replicate import client as replicate_client
 from adpipeline.providers.replicate import replicate_provider
 
-from .conftest import BRIEF
-from .fake_replicate import MAGENTA, SDXL_VERSION, SVD_VERSION, FakeReplicate, png, serve
+from ..conftest import BRIEF
+from ..fake_replicate import MAGENTA, SDXL_VERSION, SVD_VERSION, FakeReplicate, png, serve
 
 TOKEN = "r8_" + "T0k3n" * 8
 

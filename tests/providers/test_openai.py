@@ -11,7 +11,7 @@ import adpipeline as ap
 from adpipeline.models import Brief
 from adpipeline.providers.offline.story import write_story
 
-from .fake_openai import KEY, FakeOpenAI, completion, error
+from ..fake_openai import KEY, FakeOpenAI, completion, error
 
 
 def _story_json(duration: int = 30) -> str:

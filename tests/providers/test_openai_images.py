@@ -14,8 +14,8 @@ import adpipeline as ap
 from adpipeline.providers.base import ImageRequest
 from adpipeline.providers.openai import OpenAIImageProvider
 
-from .conftest import BRIEF
-from .fake_openai import KEY, FakeOpenAI, error, image_result
+from ..conftest import BRIEF
+from ..fake_openai import KEY, FakeOpenAI, error, image_result
 
 
 def _png(array: np.ndarray) -> bytes:

@@ -11,7 +11,7 @@ from adpipeline.providers.gateway import Gateway
 from adpipeline.refine import MemoryCalls, OfflineRoles, Refinement, refine, roles_for
 from adpipeline.refine.criteria import judge_offline
 
-from .fake_openai import KEY, FakeOpenAI, completion
+from ..fake_openai import KEY, FakeOpenAI, completion
 
 
 def _offline(prompt: str, kind: str = "image", **options: object) -> Refinement:

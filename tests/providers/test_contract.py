@@ -22,7 +22,7 @@ from adpipeline.providers.gateway import Gateway
 from adpipeline.providers.offline.story import write_story
 from adpipeline.providers.openai import OpenAIImageProvider, OpenAITextProvider
 
-from .fake_openai import FakeOpenAI, completion, error
+from ..fake_openai import FakeOpenAI, completion, error
 
 BRIEF = "30 s ad for Aurora, a reusable water bottle"
 
@@ -126,7 +126,7 @@ def test_truncated_image_bytes_are_a_provider_error(openai: FakeOpenAI) -> None:
 
 
 def test_frames_are_edits_of_the_reference_sheets(openai: FakeOpenAI) -> None:
-    from .fake_openai import image_result
+    from ..fake_openai import image_result
     from .test_openai_images import _solid
 
     openai.reply(200, image_result(_solid((9, 9, 9), 1280, 720)))

@@ -13,7 +13,7 @@ import adpipeline as ap
 from adpipeline.media.audio import wav_bytes
 from adpipeline.providers import openai as openai_provider
 
-from .fake_openai import KEY, FakeOpenAI
+from ..fake_openai import KEY, FakeOpenAI
 
 
 def _speech_wav(seconds: float = 1.5) -> bytes:
