@@ -30,6 +30,5 @@ export ADPIPELINE_HOME="${ADPIPELINE_HOME:-$(mktemp -d)}"
 
 "$venv/bin/ruff" check adpipeline tests benchmarks cli_tools
 "$venv/bin/mypy" --ignore-missing-imports adpipeline
-# The llama.cpp session test (-m local_model) is left out until it passes in CI's time.
-"$venv/bin/python" -m pytest -q -p no:cacheprovider -m "not local_model" tests "$@"
+"$venv/bin/python" -m pytest -q -p no:cacheprovider tests "$@"
 "$venv/bin/python" -m pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env notebooks

@@ -27,9 +27,9 @@ from .base import Cost, FeedbackPlan, ImageRequest, Speech, SpeechRequest
 from .gateway import remaining, report_cost
 from .shared.pictures import fit_png, keep_unmasked
 from .shared.prompts import (
-    PLAN_SCHEMA,
     image_prompt,
     plan_messages,
+    plan_schema,
     read_plan,
     read_story,
     story_messages,
@@ -210,7 +210,7 @@ class OpenAITextProvider(_OpenAIBase):
         system, user = story_messages(brief, previous, feedback, seed)
         return ask_json(
             self._send("story", seed=seed, max_tokens=_STORY_OUTPUT_TOKENS * 2), system, user,
-            name="story", schema=story_schema(self.strict), strict=self.strict,
+            name="story", schema=story_schema(self.strict, brief.duration_s), strict=self.strict,
             read=lambda data: read_story(data, brief), who=f"OpenAI model {self.model}",
         )
 
@@ -220,8 +220,8 @@ class OpenAITextProvider(_OpenAIBase):
         system, user = plan_messages(stage, text, item, story)
         return ask_json(
             self._send("chat", seed=None, max_tokens=400), system, user, name="reply",
-            schema=PLAN_SCHEMA, strict=self.strict, read=lambda data: read_plan(data, stage, text),
-            who=f"OpenAI model {self.model}",
+            schema=plan_schema(self.strict), strict=self.strict,
+            read=lambda data: read_plan(data, stage, text), who=f"OpenAI model {self.model}",
         )
 
     def complete(self, system: str, user: str, *, seed: int, max_tokens: int = 600) -> str:

@@ -32,7 +32,10 @@ def llama_server() -> Iterator[str]:
     params.port = port
     params.n_ctx = 8192
     params.n_parallel = 1
-    params.cpuparams.n_threads = 2
+    # One thread: on a busy 2-core machine two llama.cpp threads wait on each other at
+    # every step (measured: 2 tokens/s with two threads against 10-15 with one).
+    params.cpuparams.n_threads = 1
+    params.cpuparams_batch.n_threads = 1
     params.warmup = False
     server = xllamacpp.Server(params)
     url = f"http://127.0.0.1:{port}/v1"
@@ -58,6 +61,7 @@ def test_a_session_runs_on_a_real_local_server(llama_server: str, home: Path,
     assert story.scenes and story.duration_s == pytest.approx(15)
     reply = p.story.feedback("make it funnier")
     assert reply.strip() and reply == p.session.conversation[-1].text
+    assert p.story.status == "review"  # "make it funnier" asks for no approval
     p.story.regenerate()
     assert p.story.output.duration_s == pytest.approx(15)
     assert len(p.story.versions) == 2

@@ -93,6 +93,31 @@ def test_feedback_goes_to_the_model_and_its_reply_comes_back(openai: FakeOpenAI,
     assert "make it funnier" in json.dumps(openai.requests[-1].body)
 
 
+def test_a_model_cannot_approve_what_the_person_did_not(openai: FakeOpenAI, home: Path) -> None:
+    openai.reply(200, completion(_story_json()))
+    p = ap.start("30 s ad for Aurora", providers={"text": "openai"}, home=home)
+    openai.reply(200, completion(json.dumps({"reply": "Approved!", "action": "approve"})))
+    p.story.feedback("make it funnier")
+    assert p.story.status == "review"
+    openai.reply(200, completion(json.dumps({"reply": "Approving.", "action": "approve"})))
+    p.story.feedback("looks great, approve it")
+    assert p.story.status == "approved"
+
+
+def test_a_short_brief_keeps_its_length_however_many_scenes_come_back(
+    openai: FakeOpenAI, home: Path,
+) -> None:
+    data = json.loads(_story_json())
+    data["scenes"] = [dict(data["scenes"][0], beat=f"beat {i}") for i in range(8)]
+    openai.reply(200, completion(json.dumps(data)))
+    p = ap.start("6 s ad for Aurora", providers={"text": "openai"}, home=home)
+    assert p.story.output.duration_s == 6
+    assert all(scene.duration_s >= 1 for scene in p.story.output.scenes)
+    sent = openai.requests[0].body["response_format"]["json_schema"]["schema"]
+    # A local server that enforces the schema is told the most scenes 6 s hold (1.5 s each).
+    assert sent["properties"]["scenes"]["maxItems"] == 4
+
+
 def test_missing_key_says_how_to_fix_it(home: Path) -> None:
     with pytest.raises(ap.InvalidInput, match="OPENAI_API_KEY"):
         ap.start("30 s ad for Aurora", providers={"text": "openai"}, home=home)

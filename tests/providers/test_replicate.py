@@ -356,7 +356,8 @@ def test_story_that_is_not_json_is_a_provider_error(replicate: FakeReplicate) ->
 
 def test_feedback_reply_comes_from_the_text_model(replicate: FakeReplicate) -> None:
     replicate.texts.append('{"reply": "I will make scene 2 warmer.", "action": "regenerate"}')
-    plan = replicate_provider("text").interpret("story", "warmer please", None, None)
+    plan = replicate_provider("text").interpret("story", "warmer please, and regenerate",
+                                                  None, None)
     assert (plan.reply, plan.action) == ("I will make scene 2 warmer.", "regenerate")
     assert "warmer please" in replicate.created()[0]["input"]["prompt"]
 

@@ -15,6 +15,10 @@ from typing import Any
 
 from ...models import StageName, Story
 from ..base import FeedbackPlan
+from ..shared.intent import APPROVE as _APPROVE
+from ..shared.intent import NEGATED_APPROVE as _NEGATED_APPROVE
+from ..shared.intent import REGENERATE as _REGENERATE
+from ..shared.intent import asked_action
 from ..shared.sound_feedback import sound_changes
 from .brief import known_family_words
 from .image_feedback import image_clause, named_item
@@ -23,21 +27,6 @@ from .story_feedback import FRAMEWORK_NAMES, story_clause
 from .story_wording import StoryPlan
 from .vocabulary import FOCUSES, SETTINGS, TONES
 
-_REGENERATE = re.compile(
-    r"\b(regenerate|try again|redo|re-do|another (?:version|take|variant|one|option|draft|go)|"
-    r"new (?:version|take|draft)|start over|give me (?:another|something else|a different)|"
-    r"something (?:else|different)|different (?:version|take|one)|shuffle|reroll|re-roll|"
-    r"one more (?:try|time|go)|again)\b", re.I)
-_APPROVE = re.compile(
-    r"\b(approved?|approving|looks (?:good|great|perfect|fine|amazing)|ship it|lgtm|"
-    r"that'?s (?:perfect|it|the one|great|good|good enough)|perfect|love (?:it|this)|"
-    r"(?:let'?s |we'?ll |i'?ll )?go with (?:this|that|it)(?: one)?|good to go|go ahead|"
-    r"move on|next (?:stage|step)|sounds good|we'?re good|all good|sign(?:ed)? off|"
-    r"happy with (?:it|this|that)|nailed it|works for me|(?:this|that) works|keep it|"
-    r"yes|yep|yeah|done|ready|great job|well done)\b", re.I)
-_NEGATED_APPROVE = re.compile(
-    r"\b(?:don'?t|do not|not|never|isn'?t|almost|nearly|not quite|before you)\s+(?:\w+\s+){0,2}"
-    r"(?:approve|ready|perfect|good|there|done|it|yet)\b|\bnot yet\b|\bwait\b", re.I)
 _FILLER = re.compile(
     r"^(?:please|pls|thanks|thank you|thx|cheers|hey|hi|hello|ok(?:ay)?|cool|nice|great|good|"
     r"hmm+|so|well|i think|maybe|perhaps|overall|also|and|but|now|then|otherwise(?: it'?s)? "
@@ -133,8 +122,7 @@ def interpret(stage: StageName, text: str, item: int | None, story: Story | None
             if said:
                 said[-1] = f"{said[-1]} on {which}"
         help_text = _IMAGE_HELP
-    wants_regenerate = bool(_REGENERATE.search(masked)) and not re.search(
-        r"\bone more scene|\badd another\b|\banother scene\b", masked, re.I)
+    wants_regenerate = asked_action(masked) == "regenerate"
     wants_approve = (
         bool(_APPROVE.search(masked)) and not _NEGATED_APPROVE.search(masked) and not changes
         and not unmapped

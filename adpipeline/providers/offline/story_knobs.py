@@ -14,10 +14,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ...models import Brief, Story
+from ..shared.timing import MIN_SCENES, most_scenes
 from .brief import parse_brief
 from .vocabulary import COLORS, GENERIC, Family, find_family
 
-MIN_SCENES, MAX_SCENES = 3, 8
 FRAMEWORKS: dict[str, tuple[str, ...]] = {
     "AIDA": ("attention", "interest", "desire", "action"),
     "PAS": ("problem", "agitate", "solution", "action"),
@@ -271,8 +271,7 @@ def scene_count_for(duration_s: int) -> int:
 
 
 def _clamp_scenes(n: int, duration_s: int) -> int:
-    most = max(MIN_SCENES, min(MAX_SCENES, int(duration_s / 1.5)))
-    return max(MIN_SCENES, min(most, n))
+    return max(MIN_SCENES, min(most_scenes(duration_s), n))
 
 
 def default_cta(product: str, offer: str | None, focus: str, family: Family = GENERIC) -> str:

@@ -12,21 +12,29 @@ from pydantic import ValidationError
 
 from ...models import Brief, Feedback, StageName, Story
 from ..base import FeedbackPlan, ImageRequest
+from .intent import asked_action
 from .sound_feedback import sound_changes
 from .structured import model_schema
-from .timing import retime
+from .timing import MAX_SCENES, most_scenes, retime
 
 #: Fields the model never writes: the engine's own bookkeeping (``variant``, the
 #: person's ``scene_edits``) and what the pipeline fills in (numbering, start times).
 INTERNAL_FIELDS = {"Story": {"variant", "scene_edits", "avoid", "understood"},
                    "Scene": {"index", "start_s"}}
-MAX_SCENES = 8
+#: Characters a story field may take on a server that enforces bounds: room for what a
+#: good answer writes, not for rambling (a field holding a name or a colour gets less
+#: than one holding a sentence). Unlisted fields take 160.
+FIELD_LENGTHS = {"title": 80, "product": 60, "category": 60, "framework": 40, "tone": 40,
+                 "focus": 60, "product_color": 30, "main_character": 60, "palette": 30,
+                 "beat": 40, "time_of_day": 30, "camera": 60, "on_screen_text": 50,
+                 "characters": 60, "cta": 100}
 
 
-def story_schema(strict: bool) -> dict[str, Any]:
+def story_schema(strict: bool, duration_s: int | None = None) -> dict[str, Any]:
+    scenes = most_scenes(duration_s) if duration_s else MAX_SCENES
     return model_schema(Story, leave_out=INTERNAL_FIELDS, strict=strict,
-                        max_items={"scenes": MAX_SCENES, "palette": 5, "characters": 3},
-                        max_length=160)
+                        max_items={"scenes": scenes, "palette": 5, "characters": 3},
+                        max_length=160, lengths=FIELD_LENGTHS)
 
 
 def story_messages(brief: Brief, previous: Story | None, feedback: list[Feedback],
@@ -34,9 +42,10 @@ def story_messages(brief: Brief, previous: Story | None, feedback: list[Feedback
     system = (
         "You write video-ad stories. Pick an ad framework (AIDA, PAS, BAB, FAB, "
         "problem-solution or testimonial) and say why in framework_reason. Write 3 to "
-        f"{MAX_SCENES} scenes with duration_s in seconds that sum to {brief.duration_s}; each "
-        "with beat, setting, time_of_day, action, camera, voiceover, on_screen_text (at most "
-        "6 words) and visual_prompt. End with a call-to-action scene."
+        f"{most_scenes(brief.duration_s)} scenes with duration_s in seconds that sum to "
+        f"{brief.duration_s}; each with beat, setting, time_of_day, action, camera, "
+        "voiceover, on_screen_text (at most 6 words) and visual_prompt. End with a "
+        "call-to-action scene."
     )
     user: dict[str, Any] = {"brief": brief.model_dump(mode="json"), "seed": seed}
     if previous is not None:
@@ -47,14 +56,15 @@ def story_messages(brief: Brief, previous: Story | None, feedback: list[Feedback
 
 
 def read_story(data: dict[str, Any], brief: Brief) -> Story:
-    """A model's story object as a ``Story``: scenes numbered, timed to the brief exactly.
+    """A model's story object as a ``Story``: scenes numbered, timed to the brief exactly
+    (extra scenes are dropped: each needs a second or more of the brief's length).
 
     Raises ``ValueError`` (pydantic's) when it does not fit, for the repair retry."""
     if not isinstance(data, dict) or not isinstance(data.get("scenes"), list):
         raise ValueError("the object needs a 'scenes' list")
     scenes = [{**scene, "index": i, "start_s": 0.0,
                "duration_s": scene.get("duration_s") or 1.0}
-              for i, scene in enumerate(data["scenes"][:MAX_SCENES], start=1)
+              for i, scene in enumerate(data["scenes"][:most_scenes(brief.duration_s)], start=1)
               if isinstance(scene, dict)]
     fields = {k: v for k, v in data.items() if k not in INTERNAL_FIELDS["Story"]}
     try:
@@ -69,6 +79,9 @@ def _first_errors(exc: ValidationError) -> str:
                      for e in exc.errors()[:5])
 
 
+#: The longest chat reply kept: "one or two sentences" with room to spare.
+MAX_REPLY_CHARS = 400
+
 #: The chat reply: closed, so strict mode takes it.
 PLAN_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -80,6 +93,16 @@ PLAN_SCHEMA: dict[str, Any] = {
     "required": ["reply", "action"],
     "additionalProperties": False,
 }
+
+
+def plan_schema(strict: bool) -> dict[str, Any]:
+    """The chat reply's schema. Without strict mode the reply gets a length bound: a
+    grammar-constrained server (llama.cpp) then closes the string in time, where a small
+    model would otherwise ramble until the token limit and leave the JSON unfinished."""
+    if strict:
+        return PLAN_SCHEMA
+    reply = {**PLAN_SCHEMA["properties"]["reply"], "maxLength": MAX_REPLY_CHARS}
+    return {**PLAN_SCHEMA, "properties": {**PLAN_SCHEMA["properties"], "reply": reply}}
 
 
 def plan_messages(stage: StageName, text: str, item: int | None,
@@ -98,13 +121,16 @@ def plan_messages(stage: StageName, text: str, item: int | None,
 def read_plan(data: dict[str, Any], stage: StageName, text: str) -> FeedbackPlan:
     if not isinstance(data, dict) or not str(data.get("reply") or "").strip():
         raise ValueError("the object needs a non-empty 'reply'")
-    action = data.get("action") if data.get("action") in ("regenerate", "approve") else None
+    # Approving or regenerating is the person's call: the same words move a session the
+    # same way whichever model chats.
+    asked = asked_action(text)
+    action = asked if data.get("action") == asked else None
     changes: dict[str, Any] = {"instruction": text}
     if stage == "video":
         # The sound settings are structured: read them with the offline rules, so
         # "no music" works whichever model chats.
         changes.update(sound_changes(text)[0])
-    return FeedbackPlan(reply=str(data["reply"]).strip()[:600], changes=changes, action=action)
+    return FeedbackPlan(reply=str(data["reply"]).strip()[:MAX_REPLY_CHARS], changes=changes, action=action)
 
 
 def image_prompt(request: ImageRequest, *, with_references: bool = False) -> str:

@@ -48,14 +48,16 @@ def json_mode(default: JsonMode = "schema") -> JsonMode:
 def model_schema(
     model: type[BaseModel], *, leave_out: dict[str, set[str]] | None = None, strict: bool,
     max_items: dict[str, int] | None = None, max_length: int | None = None,
+    lengths: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """The JSON schema a model is shown for ``model``: internal fields left out
     (``leave_out`` maps a class name to its field names), every object closed and every
     property required (what strict mode needs), titles and defaults dropped.
 
-    ``max_length``/``max_items`` bound what a grammar-constrained server (llama.cpp)
-    can generate, so a small model cannot ramble until the token limit; OpenAI's strict
-    mode does not take them, so they are only added when ``strict`` is off.
+    ``max_length`` (``lengths`` per field name) and ``max_items`` bound what a
+    grammar-constrained server (llama.cpp) can generate, so a small model cannot ramble
+    until the token limit; OpenAI's strict mode does not take them, so they are only
+    added when ``strict`` is off.
     """
     schema = copy.deepcopy(model.model_json_schema())
     leave_out = leave_out or {}
@@ -84,8 +86,8 @@ def model_schema(
             for bound in ("minLength", "maxLength", "minItems", "maxItems", "exclusiveMinimum",
                           "minimum", "maximum"):
                 node.pop(bound, None)
-        elif node.get("type") == "string" and max_length:
-            node["maxLength"] = max_length
+        elif node.get("type") == "string" and (limit := (lengths or {}).get(key, max_length)):
+            node["maxLength"] = limit
         return node
 
     return close(schema, model.__name__)

@@ -9,6 +9,13 @@ from __future__ import annotations
 from ...media.timing import retimed
 from ...models import Story
 
+MIN_SCENES, MAX_SCENES = 3, 8
+
+
+def most_scenes(duration_s: int) -> int:
+    """The most scenes ``duration_s`` seconds hold, at 1.5 s or more each."""
+    return max(MIN_SCENES, min(MAX_SCENES, int(duration_s / 1.5)))
+
 
 def split_duration(duration_s: int, roles: list[str],
                    least: list[int] | None = None) -> list[float]:
