@@ -6,7 +6,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -139,24 +139,32 @@ def batch(
     *,
     executor: Executor | None = None,
     home: str | Path | None = None,
+    progress: bool | Progress | None = None,
     **options: Any,
 ) -> list[str]:
     """Take each brief from prompt to approved video; return the session ids in order.
 
     Each brief is a prompt or a dict of :func:`start` arguments. ``executor`` is any
     ``concurrent.futures.Executor`` (a thread pool by default; a Dask or Ray executor
-    when one machine is not enough). Extra keyword arguments go to every :func:`start`.
+    when one machine is not enough). ``progress`` counts finished briefs ("2 of 4
+    briefs done"). Extra keyword arguments go to every :func:`start`.
     """
     jobs: list[dict[str, Any]] = [{"prompt": b} if isinstance(b, str) else dict(b) for b in briefs]
     for job in jobs:
         job.update({k: v for k, v in options.items() if k not in job})
         job["home"] = str(home) if home is not None else None
+        job.setdefault("progress", False)  # one report for the batch, not one per session
+    report = _progress(progress)
     own = executor is None
     # Sessions wait on providers, not on this machine's cores: run them all at once (up
     # to a bound); each session's own calls are bounded by ADPIPELINE_CONCURRENCY.
     pool = executor or ThreadPoolExecutor(max_workers=max(1, min(len(jobs), 8)))
     try:
-        return list(pool.map(_run_one, jobs))
+        futures = [pool.submit(_run_one, job) for job in jobs]
+        for done, _ in enumerate(as_completed(futures), start=1):
+            if report is not None:
+                report(done, len(jobs), f"{done} of {len(jobs)} briefs done")
+        return [future.result() for future in futures]
     finally:
         if own:
             pool.shutdown()

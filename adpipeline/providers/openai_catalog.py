@@ -21,15 +21,17 @@ CLIENT_MAJOR = 3
 #: Listed by openai 3.x as available, with no shutdown announced.
 DEFAULT_TEXT_MODEL = "gpt-5.4-mini"
 DEFAULT_IMAGE_MODEL = "gpt-image-2.5-flare"
-#: When the prices below were read from OpenAI's pricing page.
-PRICES_DATED = "2026-12-01"
+#: When the prices below were last checked (see each table for what was verified).
+PRICES_DATED = "2026-12-03"
 
-#: USD per million input / output tokens.
+#: USD per million input / output tokens. The gpt-5.4 family and gpt-5.5 are as quoted
+#: from OpenAI's pricing page by several secondary sources (2026); not read from the page
+#: itself.
 TEXT_PRICES: dict[str, tuple[float, float]] = {
-    "gpt-5.4-mini": (0.25, 2.00),
-    "gpt-5.4-nano": (0.05, 0.40),
-    "gpt-5.4": (1.25, 10.00),
-    "gpt-5.5": (1.25, 10.00),
+    "gpt-5.4-mini": (0.75, 4.50),
+    "gpt-5.4-nano": (0.20, 1.25),
+    "gpt-5.4": (2.50, 15.00),
+    "gpt-5.5": (5.00, 30.00),
     "gpt-4.1-mini": (0.40, 1.60),
     "gpt-4o-mini": (0.15, 0.60),
     "gpt-4.1": (2.00, 8.00),
@@ -40,6 +42,10 @@ Quality = str  # "low" | "medium" | "high"; always sent, since "auto" has no fix
 DEFAULT_QUALITY: Quality = "medium"
 #: USD per picture by quality, for the square and for the landscape/portrait standard
 #: sizes. Other sizes are priced by area from the nearest (pixels drive output tokens).
+#: Unverified: no published per-picture price was found for gpt-image-2.x. The figures are
+#: gpt-image-1's published ones (flare, gpt-image-2) and 1.5x those (sunburst); with
+#: gpt-image-2's output tokens cheaper than gpt-image-1's they err high, which a budget
+#: can live with. The real cost is read from each response's ``usage``.
 IMAGE_PRICES: dict[str, dict[Quality, tuple[float, float]]] = {
     "gpt-image-2.5-flare": {"low": (0.011, 0.016), "medium": (0.042, 0.063), "high": (0.167, 0.25)},
     "gpt-image-2.5-sunburst": {"low": (0.016, 0.024), "medium": (0.063, 0.094),
@@ -50,13 +56,15 @@ IMAGE_PRICES: dict[str, dict[Quality, tuple[float, float]]] = {
     "gpt-image-2": {"low": (0.011, 0.016), "medium": (0.042, 0.063), "high": (0.167, 0.25)},
 }
 #: USD per million tokens (text in, image in, image out) of token-billed image models,
-#: for the real cost read from a response's ``usage``.
+#: for the real cost read from a response's ``usage``. gpt-image-2's are as quoted from
+#: OpenAI's pricing page by secondary sources (2026). Unverified: every 2.5 and 2.6
+#: figure (no source found; flare is taken at gpt-image-2's rates, sunburst higher).
 IMAGE_TOKEN_PRICES: dict[str, tuple[float, float, float]] = {
-    "gpt-image-2.5-flare": (5.0, 8.0, 40.0),
+    "gpt-image-2.5-flare": (5.0, 8.0, 30.0),
     "gpt-image-2.5-sunburst": (5.0, 10.0, 60.0),
-    "gpt-image-2.6-flare": (5.0, 8.0, 40.0),
+    "gpt-image-2.6-flare": (5.0, 8.0, 30.0),
     "gpt-image-2.6-sunburst": (5.0, 10.0, 60.0),
-    "gpt-image-2": (5.0, 8.0, 40.0),
+    "gpt-image-2": (5.0, 8.0, 30.0),
 }
 #: gpt-image-2.x takes any WIDTHxHEIGHT divisible by 16 (ratio 1:3 .. 3:1); older GPT
 #: image models only the three standard sizes.

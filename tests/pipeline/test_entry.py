@@ -146,8 +146,11 @@ def test_batch_takes_briefs_to_finished_videos_on_any_executor(home: Path) -> No
 
     briefs = ["10 s ad for Aurora, a reusable water bottle",
               {"prompt": "10 s ad for Nimbus, a running shoe", "aspect": "1:1"}]
+    reports: list[str] = []
     with ThreadPoolExecutor(max_workers=2) as pool:
-        ids = ap.batch(briefs, executor=pool, home=home)
+        ids = ap.batch(briefs, executor=pool, home=home,
+                       progress=lambda done, total, message: reports.append(message))
+    assert reports == ["1 of 2 briefs done", "2 of 2 briefs done"]
     finished = [ap.resume(i, home=home) for i in ids]
     assert [p.stage for p in finished] == ["complete", "complete"]
     assert finished[0].story.output.product == "Aurora"

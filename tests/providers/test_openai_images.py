@@ -13,6 +13,7 @@ from PIL import Image
 import adpipeline as ap
 from adpipeline.providers.base import ImageRequest
 from adpipeline.providers.openai import OpenAIImageProvider
+from adpipeline.providers.openai_catalog import DEFAULT_IMAGE_MODEL, IMAGE_TOKEN_PRICES
 
 from ..conftest import BRIEF
 from ..fake_openai import KEY, FakeOpenAI, error, image_result
@@ -137,10 +138,12 @@ def test_reference_images_through_the_pipeline(openai: FakeOpenAI, home: Path) -
     assert [_decode(item.png).shape for item in items] == [(720, 1280, 3)] * 3
     assert len(openai.requests) == 4
     paid = [e for e in p.session.ledger if e.provider == "openai"]
-    # Issue 10: the real cost from the answer's usage (50 text tokens in, 1056 image
-    # tokens out), next to the estimate that was checked against the budget.
+    # The real cost from the answer's usage (50 text tokens in, 1056 image tokens out,
+    # at the model's token prices), next to the estimate checked against the budget.
+    text_in, _, image_out = IMAGE_TOKEN_PRICES[DEFAULT_IMAGE_MODEL]
+    real = round((50 * text_in + 1056 * image_out) / 1e6, 5)
     assert [(round(e.cost_usd, 5), e.estimate_usd, e.cached) for e in paid] == [
-        (0.04249, 0.063, False)] * 3
+        (real, 0.063, False)] * 3
     assert KEY not in p.session.model_dump_json() + repr(p.providers.image)
     for path in home.rglob("*"):
         if path.is_file():
