@@ -41,14 +41,17 @@ class Recorded:
 
 @dataclass
 class FakeOpenAI:
-    """Answers queued (status, json) responses in order and records every request."""
+    """Answers queued responses in order and records every request."""
 
     base_url: str = ""
-    responses: list[tuple[int, Any]] = field(default_factory=list)
+    #: (status, body, extra headers, seconds to wait before answering)
+    responses: list[tuple[int, Any, dict[str, str], float]] = field(default_factory=list)
     requests: list[Recorded] = field(default_factory=list)
 
-    def reply(self, status: int, body: dict[str, Any] | bytes) -> None:
-        self.responses.append((status, body))
+    def reply(self, status: int, body: dict[str, Any] | bytes, *,
+              headers: dict[str, str] | None = None, after_s: float = 0.0) -> None:
+        """Queue one answer; ``after_s`` makes it a slow one."""
+        self.responses.append((status, body, headers or {}, after_s))
 
 
 def completion(content: str) -> dict[str, Any]:
@@ -129,16 +132,23 @@ def serve() -> Iterator[FakeOpenAI]:
                 fake.requests.append(Recorded(self.path, headers, dict(fields), files))
             else:
                 fake.requests.append(Recorded(self.path, headers, json.loads(raw or b"{}")))
-            status, answer = fake.responses.pop(0) if fake.responses else (
-                500, error("no response queued", "server_error"))
+            status, answer, extra, after_s = fake.responses.pop(0) if fake.responses else (
+                500, error("no response queued", "server_error"), {}, 0.0)
+            # Not time.sleep: tests patch it away to skip the gateway's backoff.
+            threading.Event().wait(after_s)
             # Binary answers (audio.speech) come back as the audio itself, as OpenAI sends it.
             binary = isinstance(answer, bytes)
             data = answer if binary else json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("content-type", "audio/wav" if binary else "application/json")
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.send_response(status)
+                self.send_header("content-type", "audio/wav" if binary else "application/json")
+                self.send_header("content-length", str(len(data)))
+                for name, value in extra.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+            except OSError:
+                pass  # a slow answer's client has given up and hung up
 
     with loopback(Handler) as origin:
         fake.base_url = origin + "/v1"

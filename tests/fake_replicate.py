@@ -71,6 +71,10 @@ class FakeReplicate:
     failures: list[tuple[str, int, str]] = field(default_factory=list)
     #: Queued model failures: the next predictions end "failed" with this error text.
     model_errors: list[str] = field(default_factory=list)
+    #: Queued slow answers: (kind, seconds), kind as for ``failures``.
+    stalls: list[tuple[str, float]] = field(default_factory=list)
+    #: Queued byte counts: the next outputs are cut to this many bytes.
+    cut_outputs: list[int] = field(default_factory=list)
     predictions: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: What the server serves under /delivery/: path -> (content type, bytes).
     delivery: dict[str, tuple[str, bytes]] = field(default_factory=dict)
@@ -80,6 +84,10 @@ class FakeReplicate:
     def fail(self, kind: str, status: int, detail: str = "") -> None:
         """Answer the next request of ``kind`` with ``status``."""
         self.failures.append((kind, status, detail or f"fake {status}"))
+
+    def stall(self, kind: str, seconds: float) -> None:
+        """Answer the next request of ``kind`` only after ``seconds``."""
+        self.stalls.append((kind, seconds))
 
     @property
     def root(self) -> str:
@@ -192,6 +200,8 @@ class _Model:
 
     def _serve(self, prediction_id: str, name: str, content_type: str, data: bytes) -> str:
         path = f"/delivery/xezq/{prediction_id}/{name}"
+        if self.fake.cut_outputs:
+            data = data[:self.fake.cut_outputs.pop(0)]
         self.fake.delivery[path] = (content_type, data)
         return f"{self.fake.base_url}{path}"
 
@@ -217,11 +227,14 @@ def serve(token: str) -> Iterator[FakeReplicate]:
     class Handler(QuietHandler):
         def _answer(self, status: int, body: Any, content_type: str = "application/json") -> None:
             data = body if isinstance(body, bytes) else json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("content-type", content_type)
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.send_response(status)
+                self.send_header("content-type", content_type)
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except OSError:
+                pass  # a slow answer's client has given up and hung up
 
         def _record(self) -> Recorded:
             headers = {k.lower(): v for k, v in self.headers.items()}
@@ -244,6 +257,14 @@ def serve(token: str) -> Iterator[FakeReplicate]:
                     return True
             return False
 
+        def _stall(self, kind: str) -> None:
+            with fake.lock:
+                found = next((i for i, (which, _) in enumerate(fake.stalls) if which == kind), None)
+                seconds = 0.0 if found is None else fake.stalls.pop(found)[1]
+            # Not time.sleep, which tests patch away to skip the gateway's backoff; and
+            # outside the lock, so other requests are answered meanwhile.
+            threading.Event().wait(seconds)
+
         def _authorized(self, record: Recorded) -> bool:
             if record.headers.get("authorization") == f"Bearer {fake.token}":
                 return True
@@ -253,6 +274,8 @@ def serve(token: str) -> Iterator[FakeReplicate]:
             return False
 
         def do_POST(self) -> None:
+            if self.path.startswith("/v1/models/") or self.path == "/v1/predictions":
+                self._stall("create")
             with fake.lock:
                 record = self._record()
                 if not self._authorized(record):
@@ -280,6 +303,7 @@ def serve(token: str) -> Iterator[FakeReplicate]:
                     self._answer(404, problem(404, "Not found", self.path))
 
         def do_GET(self) -> None:
+            self._stall("download" if self.path.startswith("/delivery/") else "poll")
             with fake.lock:
                 record = self._record()
                 if self.path.startswith("/delivery/"):

@@ -106,7 +106,10 @@ class _OpenAIBase:
 
         try:
             return fn()
-        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
+        except openai.APITimeoutError:
+            raise ProviderError(f"OpenAI did not answer the {what} request in time; try "
+                                "again.", transient=True) from None
+        except openai.APIConnectionError as exc:
             raise ProviderError(f"OpenAI {what} failed for now: {type(exc).__name__}",
                                 transient=True) from None
         except (openai.RateLimitError, openai.InternalServerError) as exc:

@@ -87,13 +87,33 @@ def test_429_waits_as_long_as_retry_after_says(monkeypatch: pytest.MonkeyPatch,
                                                openai: FakeOpenAI, home: Path) -> None:
     waits: list[float] = []
     monkeypatch.setattr("adpipeline.providers.gateway.time.sleep", waits.append)
-    openai.reply(429, error("Rate limit reached", "requests"))
+    openai.reply(429, error("Rate limit reached", "requests"), headers={"Retry-After": "7"})
     openai.reply(200, completion(json.dumps(_story())))
-    import adpipeline.providers.openai as module
-
-    monkeypatch.setattr(module, "_retry_after", lambda exc: 7.0)
-    ap.start(BRIEF, providers={"text": "openai"}, home=home)
+    p = ap.start(BRIEF, providers={"text": "openai"}, home=home)
     assert waits and waits[0] >= 7.0
+    assert p.story.status == "review"
+
+
+def test_a_5xx_is_retried_then_succeeds(openai: FakeOpenAI, home: Path) -> None:
+    openai.reply(503, error("The engine is currently overloaded", "server_error"))
+    openai.reply(200, completion(json.dumps(_story())))
+    p = ap.start(BRIEF, providers={"text": "openai"}, home=home)
+    assert p.story.status == "review" and len(openai.requests) == 2
+
+
+def test_an_answer_slower_than_the_deadline_fails_the_stage_and_a_retry_works(
+        openai: FakeOpenAI, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(OpenAITextProvider, "deadline_s", 0.5)
+    openai.reply(200, completion(json.dumps(_story())), after_s=2.0)
+    with pytest.raises(ap.ProviderError, match="in time") as caught:
+        ap.start(BRIEF, providers={"text": "openai"}, home=home)
+    assert "Traceback" not in str(caught.value)
+    (summary,) = ap.sessions(home=home)
+    assert summary.status == "failed"
+    openai.reply(200, completion(json.dumps(_story())))
+    p = ap.resume(summary.id, home=home)
+    p.story.regenerate()
+    assert p.story.status == "review" and p.story.output.duration_s == 30
 
 
 def test_a_4xx_input_error_is_not_retried(openai: FakeOpenAI, home: Path) -> None:

@@ -278,6 +278,55 @@ def test_bad_token_is_a_clear_error(replicate: FakeReplicate, home: Path,
     assert p.stage == "story" and p.story.status == "review"  # the approval did not happen
 
 
+def test_an_input_error_is_not_retried_and_the_stage_can_be_retried(
+        replicate: FakeReplicate, home: Path) -> None:
+    p = ap.start(BRIEF, providers={"image": "replicate"}, home=home)
+    for _ in range(3):  # the three reference sheets are asked for at once
+        replicate.fail("create", 422, "- input.aspect_ratio: must be one of 1:1, 16:9")
+    with pytest.raises(ap.ProviderError, match="did not accept the input"):
+        p.story.approve()
+    assert len(replicate.calls("POST", "/v1/models/")) == 3  # each asked once
+    p.story.approve()
+    assert p.reference_images.status == "review" and len(p.reference_images.output) == 3
+
+
+def test_a_content_policy_refusal_says_to_change_the_prompt(replicate: FakeReplicate) -> None:
+    replicate.model_errors.append("NSFW content detected. Try running it again, or try a "
+                                  "different prompt.")
+    with pytest.raises(ap.ProviderError, match=r"NSFW.*change the prompt"):
+        replicate_provider("image").generate(_request(), [])
+    assert len(replicate.created()) == 1  # refused, not paid for again
+
+
+def test_truncated_image_bytes_are_a_provider_error(replicate: FakeReplicate) -> None:
+    replicate.cut_outputs.append(60)
+    with pytest.raises(ap.ProviderError, match=r"not a usable image.*regenerate"):
+        replicate_provider("image").generate(_request(), [])
+
+
+def test_an_answer_slower_than_the_http_deadline_is_retried(
+        replicate: FakeReplicate, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(replicate_client, "_HTTP_TIMEOUT_S", 0.3)
+    p = ap.start(BRIEF, providers={"image": "replicate"}, home=home)
+    replicate.stall("create", 3.0)
+    replicate.stall("poll", 3.0)
+    p.story.approve()
+    assert p.reference_images.status == "review"
+    assert [_size(item.png) for item in p.reference_images.output] == [(1280, 720)] * 3
+
+
+def test_answers_that_stay_slow_fail_the_stage_plainly_and_a_retry_works(
+        replicate: FakeReplicate, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(replicate_client, "_HTTP_TIMEOUT_S", 0.3)
+    p = ap.start(BRIEF, providers={"image": "replicate"}, home=home)
+    for _ in range(9):  # three pictures, three tries each
+        replicate.stall("create", 3.0)
+    with pytest.raises(ap.ProviderError, match=r"timed out.*try again"):
+        p.story.approve()
+    p.story.approve()
+    assert p.reference_images.status == "review"
+
+
 def test_failed_prediction_reports_the_models_error(replicate: FakeReplicate) -> None:
     replicate.model_errors.append("CUDA out of memory. Tried to allocate 2.00 GiB")
     with pytest.raises(ap.ProviderError, match="CUDA out of memory"):

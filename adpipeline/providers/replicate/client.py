@@ -204,16 +204,20 @@ class ReplicateProvider:
         """Create a prediction (not waiting for it): the model endpoint for an official
         ``owner/name``, the version endpoint for ``owner/name:version``."""
         owner_name, _, version = self.model.partition(":")
+        # Without ``wait`` the client sends the creation with no timeout at all, so a
+        # stalled answer would outlast every deadline; with it the read timeout is wait +
+        # 0.5 s (and Replicate may hold the answer that long for a quick result).
+        wait = max(1, int(min(_HTTP_TIMEOUT_S, remaining(_HTTP_TIMEOUT_S))))
         if version:
             return self._call("start a prediction", lambda: client.predictions.create(
-                version=version, input=model_input))
+                version=version, input=model_input, wait=wait))
         if "/" not in owner_name:
             raise InvalidInput(
                 f"{self.model!r} is not a Replicate model: write it as owner/name or "
                 "owner/name:version."
             )
         return self._call("start a prediction", lambda: client.models.predictions.create(
-            model=owner_name, input=model_input))
+            model=owner_name, input=model_input, wait=wait))
 
     def _run(
         self, client: Any, inputs: list[dict[str, Any]],
