@@ -1,5 +1,5 @@
 """The behaviour every remote provider owes a user, against loopback fakes shaped like the
-real APIs (issue 10): retries that honour Retry-After, no retry on 4xx, structured output
+real APIs: retries that honour Retry-After, no retry on 4xx, structured output
 that survives servers which refuse or ignore it, refusals and broken images as clear
 errors, a budget that holds under concurrency, and per-capability settings."""
 

@@ -48,7 +48,7 @@ def test_generate_returns_a_png_fitted_to_the_requested_size(openai: FakeOpenAI)
     assert tuple(pixels[360, 640]) == (10, 150, 140)
     (request,) = openai.requests
     assert request.path == "/v1/images/generations"
-    # Issue 10: gpt-image-1 is shut down; gpt-image-2.x is asked for the frame's own size
+    # gpt-image-1 is shut down; gpt-image-2.x is asked for the frame's own size
     # (no crop) at an explicit quality, which is what the price table is keyed by.
     assert request.body["model"] == "gpt-image-2.5-flare"
     assert request.body["size"] == "1280x720"
@@ -106,7 +106,7 @@ def test_edit_with_a_mask_of_another_size_is_scaled_to_the_image(openai: FakeOpe
     openai.reply(200, image_result(_solid((255, 255, 255), 1024, 1024)))
     out = OpenAIImageProvider().inpaint(image, _png(painted), "a cloud", 1)
     assert _decode(out).shape == (360, 640, 3)
-    # Issue 10: gpt-image-2.x takes sizes in multiples of 16, so 640x360 goes as 640x352;
+    # gpt-image-2.x takes sizes in multiples of 16, so 640x360 goes as 640x352;
     # image, mask and the size asked for agree, and the answer is fitted back to 640x360.
     (sent_mask,) = openai.requests[0].files["mask"]
     (sent_image,) = openai.requests[0].files["image"]
