@@ -79,6 +79,9 @@ class FakeReplicate:
     #: What the server serves under /delivery/: path -> (content type, bytes).
     delivery: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     uploads: dict[str, Part] = field(default_factory=dict)
+    #: Input schemas (the ``Input`` properties and required names) by model, served as
+    #: the model's latest version's OpenAPI schema.
+    inputs: dict[str, tuple[dict[str, Any], list[str]]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fail(self, kind: str, status: int, detail: str = "") -> None:
@@ -322,6 +325,9 @@ def serve(token: str) -> Iterator[FakeReplicate]:
                     if self._failure("poll"):
                         return
                     self._answer(200, self._advance(fake.predictions[parts[2]]))
+                elif parts[:2] == ["v1", "models"] and len(parts) == 4:
+                    self._answer(200, _model(parts[2], parts[3],
+                                             fake.inputs.get(f"{parts[2]}/{parts[3]}")))
                 else:
                     self._answer(404, problem(404, "Not found", self.path))
 
@@ -386,3 +392,15 @@ def serve(token: str) -> Iterator[FakeReplicate]:
 
 def _public(prediction: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in prediction.items() if not k.startswith("_")}
+
+
+def _model(owner: str, name: str, inputs: tuple[dict[str, Any], list[str]] | None
+           ) -> dict[str, Any]:
+    """A model as ``GET /v1/models/{owner}/{name}`` describes it."""
+    properties, required = inputs or ({}, [])
+    schema = {"components": {"schemas": {"Input": {
+        "type": "object", "properties": properties, "required": required}}}}
+    return {"url": f"https://replicate.com/{owner}/{name}", "owner": owner, "name": name,
+            "description": "", "visibility": "public", "run_count": 1,
+            "latest_version": {"id": "v" * 64, "created_at": "2026-11-01T00:00:00.000Z",
+                               "cog_version": "0.14.0", "openapi_schema": schema}}

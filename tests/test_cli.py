@@ -90,3 +90,16 @@ def test_delete_and_prune(home: Path) -> None:
         "deleted 0")
     assert adpipeline("sessions", "delete", session_id, home=home).returncode == 0
     assert "no sessions yet" in adpipeline("sessions", "list", home=home).stdout
+
+
+def test_providers_check_names_the_variable_a_missing_key_needs(home: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "REPLICATE_API_TOKEN")}
+    result = subprocess.run(
+        [sys.executable, "-m", "adpipeline.cli", "providers", "check",
+         "--provider", "text=openai", "--provider", "image=replicate"],
+        capture_output=True, text=True, env={**env, "ADPIPELINE_HOME": str(home)}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = {line.split()[0]: line for line in result.stdout.splitlines() if line.strip()}
+    assert "OPENAI_API_KEY" in lines["text"] and "gpt-5.4-mini" in lines["text"]
+    assert "REPLICATE_API_TOKEN" in lines["image"]
+    assert "free" in lines["video"]

@@ -216,3 +216,15 @@ def test_reading_a_pipeline_loads_the_session_only_when_it_changed(
     before = len(loads)
     assert pipeline.budget == 2.5 and len(loads) == before + 1
     assert pipeline.budget == 2.5 and len(loads) == before + 1
+
+
+def test_frames_report_how_many_are_done(home: Path) -> None:
+    said: list[str] = []
+    p = ap.start("12 s ad for Aurora, a reusable water bottle", home=home,
+                 progress=lambda done, total, message: said.append(message))
+    p.story.approve()
+    p.reference_images.approve()
+    frames = len(p.storyboard.output)
+    done = [m for m in said if m.endswith(" frames done")]
+    assert done[-1] == f"{frames} of {frames} frames done"
+    assert len(done) == frames  # one report as each frame lands

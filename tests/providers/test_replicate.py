@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import imageio_ffmpeg
 import numpy as np
@@ -221,6 +222,54 @@ def test_video_through_the_pipeline_stops_at_the_budget_first(replicate: FakeRep
     (entry,) = [e for e in p.session.ledger if e.provider == "replicate"]
     assert (entry.operation, entry.units) == ("render", pytest.approx(scenes * 25 / 6, abs=1e-3))
     assert entry.cost_usd == pytest.approx(scenes * 25 / 6 * 0.03, abs=1e-4)
+
+
+_KLING = ({"prompt": {"type": "string"}, "start_image": {"type": "string"},
+           "duration": {"enum": [5, 10]}, "mode": {"type": "string"},
+           "negative_prompt": {"type": "string"}}, ["prompt", "start_image"])
+_HAILUO = ({"prompt": {"type": "string"}, "first_frame_image": {"type": "string"},
+            "duration": {"enum": [6, 10]}}, ["prompt"])
+_SEEDANCE = ({"prompt": {"type": "string"}, "image": {"type": "string"},
+              "duration": {"type": "integer"}, "aspect_ratio": {"enum": ["16:9", "9:16", "1:1"]},
+              "generate_audio": {"type": "boolean"}, "seed": {"type": "integer"}}, ["prompt"])
+
+
+@pytest.mark.parametrize(("model", "inputs", "image_field"), [
+    ("kwaivgi/kling-v2.1", _KLING, "start_image"),
+    ("minimax/hailuo-02", _HAILUO, "first_frame_image"),
+    ("bytedance/seedance-1-pro", _SEEDANCE, "image"),
+])
+def test_each_video_family_gets_the_frame_in_its_own_field(
+        replicate: FakeReplicate, model: str, inputs: tuple[dict[str, Any], list[str]],
+        image_field: str) -> None:
+    replicate.inputs[model] = inputs
+    frame = png((10, 120, 140), (1280, 720))
+    provider = replicate_provider("video", model)
+    sent = provider._video_input(provider.client(), _scene(4.0), frame, 7, "16:9")
+    assert replicate.resolve(sent[image_field]) == frame  # the approved frame, not ignored
+    assert set(sent) <= set(inputs[0])  # nothing the model would silently drop
+    allowed: Any = inputs[0]["duration"]
+    assert sent["duration"] in allowed.get("enum", [sent["duration"]])  # snapped to a length
+    if "generate_audio" in inputs[0]:
+        assert sent["generate_audio"] is False and sent["aspect_ratio"] == "16:9"
+
+
+def test_a_video_model_without_an_image_input_is_refused_before_paying(
+        replicate: FakeReplicate) -> None:
+    replicate.inputs["kwaivgi/kling-v2.1"] = ({"prompt": {"type": "string"}}, ["prompt"])
+    provider = replicate_provider("video", "kwaivgi/kling-v2.1")
+    with pytest.raises(ap.InvalidInput, match="start_image"):
+        provider._video_input(provider.client(), _scene(4.0), png((1, 2, 3), (64, 36)), 7,
+                              "16:9")
+    assert replicate.created() == []
+
+
+def _scene(duration_s: float) -> Any:
+    from adpipeline.models import Scene
+
+    return Scene(index=1, start_s=0.0, duration_s=duration_s, beat="hook", setting="a kitchen",
+                 action="Maya fills Aurora", camera="close-up", voiceover="Meet Aurora.",
+                 on_screen_text="Meet Aurora", visual_prompt="a teal bottle on a counter")
 
 
 def test_video_estimate_is_per_second_of_generated_video() -> None:
