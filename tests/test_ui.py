@@ -811,3 +811,16 @@ def test_the_header_shows_and_switches_providers(
     assert pipeline.session.providers["image"] == "replicate"
     wait_for(lambda: {r["capability"]: r for r in app.header.providers}["image"]["current"]
              == "replicate", timeout=5)
+
+
+def test_text_typed_when_another_window_approves_moves_to_the_next_stage(
+        short: ap.Pipeline, home: Path, opened: Opener) -> None:
+    app: PipelineApp = opened(ui.app(short))
+    app.panel.chat.typed = "make the voiceover warmer"  # as the browser tells it, not sent
+    ap.resume(short.id, home=home).story.approve()  # another window
+    wait_for(lambda: app.viewing == "reference_images", timeout=30)
+    chat = app.panel.chat
+    assert chat.draft["text"] == "make the voiceover warmer"
+    assert "was not sent" in chat.error and "approved in another window" in chat.error
+    assert not [m for m in ap.resume(short.id, home=home).session.conversation
+                if m.text == "make the voiceover warmer"]

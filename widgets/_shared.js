@@ -165,7 +165,13 @@ function connect(model) {
       finish(msg.id, { ...msg, buffers: buffers || [] });
     }
   };
+  let previous = monitor.state;
   const onState = (state) => {
+    const back = state === "ok" && previous !== "ok";
+    previous = state;
+    // Back after an outage: updates sent meanwhile may be lost, so ask Python for the
+    // whole state again; the views redraw from the model's traits, not from the DOM.
+    if (back) model.send({ type: "sync" }, undefined, []);
     if (state !== "gone") return;
     for (const id of [...waiting.keys()]) {
       finish(id, { ok: false, gone: true, buffers: [],

@@ -10,6 +10,8 @@
 // front of this file by adpipeline/ui/_files.py.
 
 const WHO = { user: "You", assistant: "Assistant", system: "System" };
+//: Typing pauses this long before what is in the box is told to Python.
+const TYPED_MS = 250;
 
 function render({ model, el }) {
   const python = connect(model);
@@ -44,7 +46,19 @@ function render({ model, el }) {
     draw();
   });
   const storeKey = () => `adp-chat:${window.location.search}:${model.get("stage_label")}`;
+  // Python keeps what is typed too (not per key: once typing pauses), so text in the box
+  // is carried to the next stage if another window moves the session on meanwhile.
+  let typedTimer = null;
+  function tellTyped() {
+    clearTimeout(typedTimer);
+    typedTimer = null;
+    if (model.get("typed") === input.value) return;
+    model.set("typed", input.value);
+    model.save_changes();
+  }
   function remember() {
+    clearTimeout(typedTimer);
+    typedTimer = setTimeout(tellTyped, TYPED_MS);
     try {
       const text = [...queue.map((m) => m.text), input.value].filter(Boolean).join("\n");
       if (text) window.sessionStorage.setItem(storeKey(), text);
@@ -120,6 +134,7 @@ function render({ model, el }) {
     const text = input.value.trim();
     if (!text || send.disabled) return;
     input.value = "";
+    tellTyped();
     const message = { text, id: python.newId() };
     if (online) deliver(message);
     else {
@@ -155,6 +170,7 @@ function render({ model, el }) {
     form.removeEventListener("submit", submit);
     input.removeEventListener("keydown", onKey);
     input.removeEventListener("input", remember);
+    clearTimeout(typedTimer);
     for (const name of names) model.off(`change:${name}`, draw);
     model.off("change:draft", onDraft);
     connection.dispose();

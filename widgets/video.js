@@ -80,6 +80,9 @@ function render({ model, el }) {
   function drawInfo() {
     const key = model.get("video_key");
     const meta = model.get("info") || {};
+    if (meta.width > 0 && meta.height > 0) {
+      player.style.setProperty("--adp-video-ratio", String(meta.height / meta.width));
+    }
     player.hidden = !key;
     empty.hidden = Boolean(key);
     empty.textContent = model.get("busy") ? "Rendering the video ..." : "No video yet.";

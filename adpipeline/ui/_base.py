@@ -13,6 +13,10 @@
   work that takes minutes.
 * Heartbeat: ``{"type": "ping", "id"}`` is answered at once (the browser's connection
   monitor, ``widgets/_shared.js``), without touching the pipeline.
+* Resync: ``{"type": "sync"}``, sent by the browser when its connection comes back, is
+  answered with the widget's whole state (:meth:`PanelWidget.resync`). Updates sent while
+  the socket was down can be lost, and the widget manager's own catch-up gives up after
+  4 s when the kernel is busy (drawing, rendering), keeping the stale models.
 * Exactly once: a request id already seen is not run again. A browser that lost its
   connection resends a queued message with the same id; if the first copy did arrive,
   it gets the first answer again (or ``accepted`` while the work still runs).
@@ -233,6 +237,10 @@ class PanelWidget(anywidget.AnyWidget):  # type: ignore[misc]
     def refresh(self, session: Session) -> None:
         """Set the traits from ``session`` (called on every change, from any thread)."""
 
+    def resync(self) -> None:
+        """Send the whole state again (the browser reconnected and may have missed updates)."""
+        self.send_state()
+
     def show_progress(self, progress: dict[str, Any]) -> None:
         """Show a progress report of running work (only some widgets show it)."""
 
@@ -246,6 +254,10 @@ class PanelWidget(anywidget.AnyWidget):  # type: ignore[misc]
                 request_id = rid
             if content.get("type") == "ping" and set(content) <= {"type", "id"}:
                 self.send({"type": "reply", "id": request_id, "ok": True, "error": None})
+                return
+            if content.get("type") == "sync" and set(content) == {"type"}:
+                with self._live.lock:
+                    self.resync()
                 return
         if request_id is not None and request_id in self._answered:
             # The same request again (resent after a reconnect): never run it twice.

@@ -35,6 +35,11 @@ class ChatPanel(PanelWidget):
     #: another stage's panel and could not be sent); ``n`` changes each time.
     draft = t.Dict().tag(sync=True)
 
+    #: What is in the box, not sent yet (the browser sets it while the person types).
+    #: Only ever put back in a box: if another window moves the session on, the app
+    #: shows the next stage and this panel goes, so the text is carried there.
+    typed = t.Unicode("").tag(sync=True)
+
     commands: ClassVar[dict[str, Spec]] = {"send": Spec({"text": text(MAX_FEEDBACK_CHARS)})}
 
     def __init__(self, stage: Stage, *, live: Live, **kwargs: Any) -> None:
@@ -60,6 +65,11 @@ class ChatPanel(PanelWidget):
                 raise
 
         return Work(run, label="Assistant is answering…")
+
+    def unsent(self) -> str:
+        """The text typed in the box and not sent (checked: the browser can send anything)."""
+        typed = self.typed if isinstance(self.typed, str) else ""
+        return typed.strip()[:MAX_FEEDBACK_CHARS]
 
     def put_back(self, text: str, message: str) -> None:
         """Show ``text`` in the box again, with ``message`` saying why it was not sent."""

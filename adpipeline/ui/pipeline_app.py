@@ -79,6 +79,13 @@ class AppHeader(PanelWidget):
             ]
             self.busy = self._live.busy
 
+    def resync(self) -> None:
+        # The boxes around the panels are plain ipywidgets: which stage's panel is shown
+        # (and whether the painter is open) lives in their children.
+        self._app.send_state()
+        self._app.panel.send_state()
+        super().resync()
+
     def _cmd_use(self, capability: str, provider: str) -> None:
         """Switch a capability's provider (the pipeline checks the name and its setup)."""
         self._live.pipeline.use(**{capability: provider})
@@ -147,7 +154,19 @@ class PipelineApp(ipywidgets.VBox):  # type: ignore[misc]
         """Switch to the stage under review whenever the session moves to another one."""
         if session.stage != self._stage_seen:
             self._stage_seen = session.stage
+            before = self._panels.get(self.viewing)
+            if before is not None and not self._live.busy:  # busy: this app's own approval
+                self._carry_typed(before, session)
             self.show(_shown_stage(session.stage))
+
+    def _carry_typed(self, panel: StagePanel, session: Session) -> None:
+        """Text typed, not sent, in ``panel``'s chat when another window moved the session
+        on: the panel goes, so the text goes to the next one's box, with why."""
+        typed, name = panel.chat.unsent(), panel.stage.name
+        why = _state.moved_on(session, name)
+        if typed and why:
+            self._carried = (name, typed, _state.refusal(name, why, here=False))
+            panel.chat.typed = ""
 
     def _panel(self, stage: StageName) -> StagePanel:
         if stage not in self._panels:
