@@ -34,8 +34,10 @@ function render({ model, el }) {
   let sending = null; // {text, id} of the message waiting for its answer
   const queue = []; // [{text, id}] typed while the connection was lost
   let online = true;
+  let gone = false; // for good: nothing typed now could be sent (the banner offers a reload)
   const connection = connectionBanner(model, (state) => {
     online = state === "ok";
+    gone = state === "gone";
     if (state === "ok") flush();
     if (state === "gone") {
       // Nothing more can be sent from this page: put the queued text back in the box.
@@ -103,8 +105,8 @@ function render({ model, el }) {
       "Assistant is answering…");
     input.disabled = !open; // typing stays possible while the connection is lost
     input.maxLength = model.get("max_chars") || 2000;
-    send.disabled = !open || busy || sending !== null;
-    send.textContent = online ? "Send" : "Send when back";
+    send.disabled = !open || busy || sending !== null || gone;
+    send.textContent = online || gone ? "Send" : "Send when back";
     input.placeholder = open ? "e.g. make it more humorous"
       : "This stage is not under review; reopen it to give feedback.";
   }

@@ -194,6 +194,14 @@ def test_killed_kernel_page_says_so(server: Server, chromium: Browser) -> None:
     page.get_by_role("alert").filter(has_text="lost its connection to the server for good") \
         .first.wait_for(timeout=30_000)
     assert page.get_by_role("button", name="Reload page").first.is_visible()
+    # Only our words and the reload: no red, unlabelled broken-link icons from ipywidgets.
+    wait_until(lambda: page.locator(".jupyter-widgets-disconnected").count() > 0, 30,
+               "the widgets to know their kernel is gone")
+    icons = page.evaluate("""() => [...document.querySelectorAll('.jupyter-widgets-disconnected')]
+        .map((node) => getComputedStyle(node, '::before').content)
+        .filter((content) => content && content !== 'none' && content !== 'normal')""")
+    assert icons == []
+    assert page.get_by_role("button", name="Send feedback").is_disabled()
     shoot(page, "gone")
 
 

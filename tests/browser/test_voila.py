@@ -218,13 +218,14 @@ def test_start_a_new_ad_from_the_form(served: Served, chromium: Browser, screens
     assert first.get_attribute("href") == f"?session={before[0].id}"
     shoot(page, screens / "voila-start")
 
-    # A brief that is missing, or refused by ap.start (in its thread): a message, no session.
+    # A brief that is missing or too short: a message in plain words, no session.
     start = page.get_by_role("button", name="Start a new ad from this brief")
     start.click()
     page.get_by_role("alert").filter(has_text="Write a brief first").wait_for()
     page.get_by_label("Brief", exact=True).fill("ab")
     start.click()
-    page.get_by_role("alert").filter(has_text="prompt").wait_for(timeout=20_000)
+    page.get_by_role("alert").filter(has_text="The brief is too short").wait_for(timeout=20_000)
+    assert "prompt" not in page.get_by_role("alert").filter(has_text="brief").first.inner_text()
     assert start.is_enabled()
     assert len(ap.sessions(home=served.home)) == len(before)
     shoot(page, screens / "voila-start-error", widths=(400,))
