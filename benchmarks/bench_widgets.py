@@ -142,7 +142,7 @@ def bench_painter() -> None:
     import cv2
 
     from adpipeline.media.masks import mask_from_png, mask_from_strokes
-    from adpipeline.ui.painter import MaskCanvas
+    from adpipeline.ui.mask_canvas import MaskCanvas
 
     size = 2048
     rng = np.random.default_rng(7)

@@ -757,7 +757,7 @@ def test_ipython_shows_the_app_and_panels(pipeline: ap.Pipeline, opened: Opener)
 
 
 def test_mask_canvas_scales_big_images_for_display() -> None:
-    from adpipeline.ui.painter import MaskCanvas
+    from adpipeline.ui.mask_canvas import MaskCanvas
 
     canvas = MaskCanvas(png(2048, 2048), 2048, 2048)
     try:

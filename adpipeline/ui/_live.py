@@ -25,14 +25,14 @@ import time
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import AdPipelineError
+from ._words import plain
 
 if TYPE_CHECKING:
     from ..models import Session
     from ..pipeline import Pipeline
-    from ._base import PanelWidget
 
 log = logging.getLogger("adpipeline.ui")
 
@@ -42,12 +42,22 @@ _PROGRESS_SECONDS = 0.1
 _PROGRESS_STALE_SECONDS = 30.0
 
 
+class Shown(Protocol):
+    """What a Live needs of a widget it keeps current (every ``PanelWidget`` is one)."""
+
+    error: str
+
+    def refresh(self, session: Session) -> None: ...
+
+    def show_progress(self, progress: dict[str, Any]) -> None: ...
+
+
 class Live:
     """One pipeline, the widgets showing it, and the thread doing their work."""
 
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
-        self._widgets: list[PanelWidget] = []
+        self._widgets: list[Shown] = []
         self._lock = threading.RLock()
         self._worker: ThreadPoolExecutor | None = None
         self._jobs = 0
@@ -92,14 +102,14 @@ class Live:
         if self.on_carry is not None:
             self.on_carry(stage, text, message)
 
-    def attach(self, widget: PanelWidget) -> None:
+    def attach(self, widget: Shown) -> None:
         with self._lock:
             self._widgets.append(widget)
             session = self.pipeline.session
             self._version = max(self._version, session.version)
             widget.refresh(session)
 
-    def detach(self, widget: PanelWidget) -> None:
+    def detach(self, widget: Shown) -> None:
         with self._lock, contextlib.suppress(ValueError):
             self._widgets.remove(widget)
 
@@ -133,8 +143,6 @@ class Live:
         try:
             version = self.pipeline._store.version(self.pipeline.id)
         except AdPipelineError as exc:
-            from ._base import plain
-
             self._show_read_error(plain(exc))
             return
         if self._read_error:

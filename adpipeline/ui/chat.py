@@ -10,9 +10,10 @@ from ..errors import ConflictError, StageError
 from ..models import Session
 from ..pipeline.user_input import MAX_FEEDBACK_CHARS
 from . import _state
-from ._base import PanelWidget, Refused, Spec, Work, text
+from ._base import PanelWidget, Spec, Work, text
 from ._files import widget_source
 from ._live import Live
+from ._words import Refused
 
 if TYPE_CHECKING:
     from ..pipeline.stages import Stage
