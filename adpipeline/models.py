@@ -76,7 +76,8 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if self.__dict__.get(SNAPSHOT_MARK):
+        # A history record refuses with pydantic's own "frozen" error.
+        if self.__dict__.get(SNAPSHOT_MARK) and not self.model_config.get("frozen"):
             raise AttributeError(SNAPSHOT_REFUSAL)
         super().__setattr__(name, value)
 
