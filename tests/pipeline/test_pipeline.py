@@ -200,6 +200,22 @@ def test_the_session_read_from_a_pipeline_refuses_changes_that_would_be_lost(
     assert pipeline.session.budget_usd is None and pipeline.story.versions
 
 
+def test_a_pickled_snapshot_is_a_copy_the_user_can_change(pipeline: ap.Pipeline) -> None:
+    import pickle
+
+    mine = pickle.loads(pickle.dumps(pipeline.session))
+    assert mine == pipeline.session
+    mine.budget_usd = 5
+    mine.stages["story"].status = "approved"
+    mine.conversation.append(ap.Message(role="user", text="hi", stage="story"))
+    story = mine.stages["story"].versions[0].story
+    assert story is not None
+    story.palette.append("pink")
+    story.title = "Mine"
+    assert pipeline.budget is None and pipeline.story.status == "review"
+    assert pipeline.story.output is not None and pipeline.story.output.title != "Mine"
+
+
 def test_outputs_read_from_a_pipeline_refuse_changes_that_would_leak_into_later_versions(
         pipeline: ap.Pipeline) -> None:
     story = pipeline.story.output
