@@ -81,7 +81,8 @@ class _Model(BaseModel):
             raise AttributeError(SNAPSHOT_REFUSAL)
         super().__setattr__(name, value)
 
-    # Copies (``model_copy`` uses these) can be changed, even of a snapshot's part.
+    # Copies (``model_copy`` uses the first two) and pickled copies can be changed, even
+    # of a snapshot's part.
     def __copy__(self) -> Any:
         copied = super().__copy__()
         copied.__dict__.pop(SNAPSHOT_MARK, None)
@@ -91,6 +92,11 @@ class _Model(BaseModel):
         copied = super().__deepcopy__(memo)
         copied.__dict__.pop(SNAPSHOT_MARK, None)
         return copied
+
+    def __getstate__(self) -> dict[Any, Any]:
+        state = super().__getstate__()
+        state["__dict__"] = {k: v for k, v in state["__dict__"].items() if k != SNAPSHOT_MARK}
+        return state
 
 
 class _Record(_Model):
