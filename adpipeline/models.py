@@ -76,11 +76,13 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if self.__dict__.get(SNAPSHOT_MARK):
+        # A history record refuses with pydantic's own "frozen" error.
+        if self.__dict__.get(SNAPSHOT_MARK) and not self.model_config.get("frozen"):
             raise AttributeError(SNAPSHOT_REFUSAL)
         super().__setattr__(name, value)
 
-    # Copies (``model_copy`` uses these) can be changed, even of a snapshot's part.
+    # Copies (``model_copy`` uses the first two) and pickled copies can be changed, even
+    # of a snapshot's part.
     def __copy__(self) -> Any:
         copied = super().__copy__()
         copied.__dict__.pop(SNAPSHOT_MARK, None)
@@ -90,6 +92,11 @@ class _Model(BaseModel):
         copied = super().__deepcopy__(memo)
         copied.__dict__.pop(SNAPSHOT_MARK, None)
         return copied
+
+    def __getstate__(self) -> dict[Any, Any]:
+        state = super().__getstate__()
+        state["__dict__"] = {k: v for k, v in state["__dict__"].items() if k != SNAPSHOT_MARK}
+        return state
 
 
 class _Record(_Model):

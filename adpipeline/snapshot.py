@@ -63,22 +63,38 @@ def read_only(model: ModelT) -> ModelT:
     """Make ``model``, and the models, lists and dicts it holds, refuse changes; in place.
 
     History records (messages, ledger entries, versions) are frozen models already and
-    are not walked one by one, so a long session costs little more than a short one.
+    are not walked one by one, so a long session costs little more than a short one;
+    what they hold is made read-only once, by :func:`read_only_parts`.
     """
-    if not _changeable(model):
-        return model
+    if _changeable(model):
+        _freeze_fields(model)
+    return model
+
+
+def read_only_parts(record: BaseModel) -> None:
+    """Make what a frozen history record holds (a version's story, its images) refuse
+    changes too. The store shares each record between every session it loads, so a
+    change to a story read from ``p.story.output`` would otherwise show in all of them,
+    and be saved with the next version, while the database says otherwise."""
+    if not record.__dict__.get(SNAPSHOT_MARK):
+        _freeze_fields(record)
+
+
+def _freeze_fields(model: BaseModel) -> None:
     fields = model.__dict__
     for name, value in list(fields.items()):
-        if isinstance(value, list):
-            if value and _changeable(value[0]):  # lists hold one kind of thing
-                value = [read_only(v) for v in value]
-            fields[name] = _FrozenList(value)
-        elif isinstance(value, dict):
-            fields[name] = _FrozenDict({k: read_only(v) for k, v in value.items()})
-        else:
-            read_only(value)
+        fields[name] = _frozen(value)
     fields[SNAPSHOT_MARK] = True
-    return model
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list):
+        if value and (_changeable(value[0]) or isinstance(value[0], list | dict)):
+            value = [_frozen(v) for v in value]  # lists hold one kind of thing
+        return _FrozenList(value)
+    if isinstance(value, dict):
+        return _FrozenDict({k: _frozen(v) for k, v in value.items()})
+    return read_only(value)
 
 
 def _changeable(value: object) -> bool:

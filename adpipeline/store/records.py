@@ -3,7 +3,8 @@
 Conversation, ledger and each stage's versions are histories: appended, never
 rewritten. Each record is stored under its own key, and the parsed records are kept
 per process (keyed by the session's epoch), so loading a long session parses only what
-it has not seen.
+it has not seen. What the shared records hold is made read-only (see
+:func:`~adpipeline.snapshot.read_only_parts`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..models import STAGES, LedgerEntry, Message, Session, Version
+from ..snapshot import read_only_parts
 
 #: Each history, and the model of its records.
 HISTORIES: dict[str, type[BaseModel]] = {
@@ -74,6 +76,8 @@ class RecordMemory:
             if seen is None or seen.epoch != epoch:
                 seen = self._sessions[session_id] = _Remembered(epoch)
             for history, records in histories.items():
+                for record in records:
+                    read_only_parts(record)
                 if len(records) >= len(seen.histories[history]):
                     seen.histories[history] = list(records)
             self._sessions.move_to_end(session_id)

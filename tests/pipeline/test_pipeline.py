@@ -200,6 +200,46 @@ def test_the_session_read_from_a_pipeline_refuses_changes_that_would_be_lost(
     assert pipeline.session.budget_usd is None and pipeline.story.versions
 
 
+def test_a_pickled_snapshot_is_a_copy_the_user_can_change(pipeline: ap.Pipeline) -> None:
+    import pickle
+
+    mine = pickle.loads(pickle.dumps(pipeline.session))
+    assert mine == pipeline.session
+    mine.budget_usd = 5
+    mine.stages["story"].status = "approved"
+    mine.conversation.append(ap.Message(role="user", text="hi", stage="story"))
+    story = mine.stages["story"].versions[0].story
+    assert story is not None
+    story.palette.append("pink")
+    story.title = "Mine"
+    assert pipeline.budget is None and pipeline.story.status == "review"
+    assert pipeline.story.output is not None and pipeline.story.output.title != "Mine"
+
+
+def test_outputs_read_from_a_pipeline_refuse_changes_that_would_leak_into_later_versions(
+        pipeline: ap.Pipeline) -> None:
+    story = pipeline.story.output
+    assert story is not None
+    title = story.title
+    attempts = [
+        lambda: setattr(story, "title", "Changed by hand"),
+        lambda: setattr(story.scenes[0], "voiceover", "changed"),
+        lambda: story.palette.append("pink"),
+        lambda: story.understood.update(Product="something else"),
+        lambda: setattr(pipeline.session.stages["story"].versions[0].story, "tone", "grim"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(AttributeError, match="read-only snapshot"):
+            attempt()
+    pipeline.story.edit_scene(1, on_screen_text="Meet Aurora")
+    for seen in (pipeline, ap.resume(pipeline.id)):
+        assert seen.story.output is not None and seen.story.output.title == title
+        assert "pink" not in seen.story.output.palette
+    edited = pipeline.story.output.model_copy(deep=True)  # a copy is the user's own
+    edited.title = "Mine"
+    assert pipeline.story.output.title == title
+
+
 def test_reading_a_pipeline_loads_the_session_only_when_it_changed(
         pipeline: ap.Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
     loads: list[str] = []
