@@ -1,8 +1,21 @@
-// Helpers every widget uses. adpipeline/ui/_files.py puts this file in front of each
-// widget's own module (anywidget loads one module per widget, without relative imports).
+// Helpers every widget imports. esbuild (scripts/build_widgets.mjs) bundles a copy into each widget's
+// module, because anywidget loads every widget's module on its own.
+
+import sharedCss from "./_shared.css";
+
+// The stylesheet every widget starts with, added to the page once (it is in every
+// bundle). It goes before the widgets' own stylesheets, which anywidget adds to <head>
+// with their class's module path as id, so a widget's rule wins a tie as it always has.
+const SHARED_STYLE_ID = "adpipeline-shared-css";
+if (typeof document !== "undefined" && !document.getElementById(SHARED_STYLE_ID)) {
+  const style = document.createElement("style");
+  style.id = SHARED_STYLE_ID;
+  style.textContent = sharedCss;
+  document.head.insertBefore(style, document.head.querySelector("style[id^='adpipeline.']"));
+}
 
 /** Build an element. Text goes in as textContent, never as HTML. */
-function h(tag, props = {}, children = []) {
+export function h(tag, props = {}, children = []) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
     if (value === undefined || value === null || value === false) continue;
@@ -24,7 +37,7 @@ function h(tag, props = {}, children = []) {
 //   "lost"  - the websocket is down or a heartbeat went unanswered: reconnecting;
 //   "gone"  - the kernel died or was replaced: this page's state on the server is lost
 //             and only a reload (same address: same session) brings it back.
-// Each widget module carries its own copy of this file, so the monitors live on `window`.
+// Each widget's bundle carries its own copy of this file, so the monitors live on `window`.
 const PING_MS = 1500;
 const PING_TIMEOUT_MS = 3000;
 //: Heartbeats in a row without an answer (websocket up) before the page says "lost".
@@ -37,7 +50,7 @@ const ACK_TIMEOUT_MS = 20000;
 function kernelOf(model) {
   try {
     return (model.widget_manager && model.widget_manager.kernel) || null;
-  } catch (error) {
+  } catch {
     return null;
   }
 }
@@ -134,7 +147,7 @@ function monitorFor(model) {
  * while the connection is up, and every waiting request is answered with an error when
  * the kernel is gone. Long work is accepted at once and answered when it is done.
  */
-function connect(model) {
+export function connect(model) {
   const prefix = Math.random().toString(36).slice(2, 10);
   const waiting = new Map(); // id -> {resolve, timer}
   const monitor = monitorFor(model);
@@ -228,7 +241,7 @@ const CONNECTION_TEXT = {
 
 /** A banner for the connection state, and `onChange(state)` so a widget can disable
  * the controls that need the kernel. Returns {node, state(), dispose}. */
-function connectionBanner(model, onChange = () => {}) {
+export function connectionBanner(model, onChange = () => {}) {
   const monitor = monitorFor(model);
   const text = h("span", { class: "adp-conn-text" });
   const reload = h("button", { class: "adp-button adp-primary", type: "button", text: "Reload page",
@@ -262,7 +275,7 @@ function connectionBanner(model, onChange = () => {}) {
 }
 
 /** The `error` trait as a banner, with Retry when Python says it can help. */
-function errorBanner(model, python) {
+export function errorBanner(model, python) {
   const text = h("span", { class: "adp-error-text" });
   const retry = h("button", { class: "adp-button", type: "button", text: "Retry",
     "aria-label": "Retry the failed action", onclick: () => python.send("retry") });
@@ -296,7 +309,7 @@ function errorBanner(model, python) {
 /** While the connection is not "ok", disable the controls under `root` that need the
  * kernel (buttons, selects, sliders); text boxes stay editable so nothing typed is lost.
  * When it is back, they get their own state again (`redraw` is the widget's draw). */
-function offlineGuard(model, root, redraw = () => {}) {
+export function offlineGuard(model, root, redraw = () => {}) {
   const monitor = monitorFor(model);
   const apply = (state) => {
     root.classList.toggle("adp-offline", state !== "ok");

@@ -2,8 +2,8 @@
 // Video: done stages checked, the current one highlighted, later ones greyed) that shows
 // an earlier stage when clicked, the cost so far against the budget (and a clear
 // "finished" state), the connection banner, and announcements when the stage changes.
-// Shared helpers (h, connect, connectionBanner, ...) come from _shared.js, joined in
-// front of this file by adpipeline/ui/_files.py.
+
+import { h, connect, connectionBanner, errorBanner } from "./_shared.js";
 
 const STATE_TEXT = {
   done: "done", current: "under review", stale: "stale", failed: "failed", later: "not reached yet",

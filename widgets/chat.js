@@ -6,8 +6,8 @@
 // "waits for the connection") and goes out once when it is back: each keeps its request
 // id, and Python runs an id only once. What is typed is also kept in the tab's
 // sessionStorage, so a reload (the only way back after the kernel is gone) finds it.
-// Shared helpers (h, connect, connectionBanner, ...) come from _shared.js, joined in
-// front of this file by adpipeline/ui/_files.py.
+
+import { h, connect, connectionBanner, errorBanner } from "./_shared.js";
 
 const WHO = { user: "You", assistant: "Assistant", system: "System" };
 //: Typing pauses this long before what is in the box is told to Python.
@@ -65,12 +65,12 @@ function render({ model, el }) {
       const text = [...queue.map((m) => m.text), input.value].filter(Boolean).join("\n");
       if (text) window.sessionStorage.setItem(storeKey(), text);
       else window.sessionStorage.removeItem(storeKey());
-    } catch (error) { /* storage may be off: the box still keeps it */ }
+    } catch { /* storage may be off: the box still keeps it */ }
   }
   try {
     const kept = window.sessionStorage.getItem(storeKey());
     if (kept && !input.value) input.value = kept;
-  } catch (error) { /* no storage */ }
+  } catch { /* no storage */ }
 
   function bubble(message, note = "") {
     const tag = message.item === null || message.item === undefined

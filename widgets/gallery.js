@@ -4,8 +4,8 @@
 // Edit (opens the mask painter), Replace with my image (bytes go to Python, which checks
 // them), feedback, a stale badge when its inputs changed. Images arrive as PNG bytes
 // (DataView) and are shown through object URLs, never base64.
-// Shared helpers (h, ...) come from _shared.js, joined in front of this file by
-// adpipeline/ui/_files.py.
+
+import { h, connect, errorBanner, offlineGuard } from "./_shared.js";
 
 const SOURCE = { inpainted: "edited", uploaded: "your image" };
 

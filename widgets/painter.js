@@ -3,8 +3,8 @@
 // Here: brush / eraser, brush size, undo, clear, the prompt and Generate, then a
 // before/after slider with Use this and Revert. Tool and size are sent as commands and
 // checked in Python; the traits only show Python's state.
-// Shared helpers (h, ...) come from _shared.js, joined in front of this file by
-// adpipeline/ui/_files.py.
+
+import { h, connect, errorBanner, offlineGuard } from "./_shared.js";
 
 function render({ model, el }) {
   const python = connect(model);

@@ -2,8 +2,8 @@
 // Reopen, progress of running work, and an error banner with Retry.
 // State comes from traits (`state`, `progress`, `busy`, `error`); actions go to Python as
 // commands with a request id. All text is set with textContent, never as HTML.
-// Shared helpers (h, ...) come from _shared.js, joined in front of this file by
-// adpipeline/ui/_files.py.
+
+import { h, connect, connectionBanner, offlineGuard } from "./_shared.js";
 
 const STATUS = {
   pending: "Not started",

@@ -2,8 +2,8 @@
 // voiceover and on-screen text, the full voiceover and the call to action. A scene's
 // text is edited in place; Save asks Python for StoryStage.edit_scene (a new version).
 // Model text is only ever set with textContent (a story may contain <script>).
-// Shared helpers (h, ...) come from _shared.js, joined in front of this file by
-// adpipeline/ui/_files.py.
+
+import { h, connect, errorBanner, offlineGuard } from "./_shared.js";
 
 const FIELD_NAMES = { action: "what we see", voiceover: "voiceover", on_screen_text: "on-screen text" };
 

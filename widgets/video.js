@@ -2,8 +2,8 @@
 // Python from the .srt), its duration and size, and a download link. The MP4 is pulled
 // from Python in 1 MiB pieces (see adpipeline/ui/video.py for why) and played from an
 // object URL; nothing is loaded from the network.
-// Shared helpers (h, ...) come from _shared.js, joined in front of this file by
-// adpipeline/ui/_files.py.
+
+import { h, connect, errorBanner, offlineGuard } from "./_shared.js";
 
 function megabytes(bytes) {
   return `${(bytes / 1e6).toFixed(1)} MB`;

@@ -11,7 +11,7 @@ from ..models import Session
 from ..pipeline.user_input import MAX_FEEDBACK_CHARS
 from . import _state
 from ._base import PanelWidget, Spec, Work, text
-from ._files import widget_source
+from ._files import static_file
 from ._live import Live
 from ._words import Refused
 
@@ -23,8 +23,8 @@ class ChatPanel(PanelWidget):
     """Messages of one stage; sending one calls ``stage.feedback(text)`` on the worker
     thread (the assistant may regenerate or approve when asked to)."""
 
-    _esm = widget_source("chat.js")
-    _css = widget_source("chat.css")
+    _esm = static_file("chat.js")
+    _css = static_file("chat.css")
 
     #: Display only: ``[{"role", "text", "item", "time", "iso"}]``, oldest first.
     messages = t.List(t.Dict()).tag(sync=True)

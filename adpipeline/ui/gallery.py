@@ -20,7 +20,7 @@ from ..models import Session
 from ..pipeline.user_input import MAX_FEEDBACK_CHARS
 from . import _state
 from ._base import PanelWidget, Spec, Work, text, whole
-from ._files import widget_source
+from ._files import static_file
 from ._live import Live
 
 if TYPE_CHECKING:
@@ -40,8 +40,8 @@ _MAX_VERSIONS = 100_000
 class GalleryPanel(PanelWidget):
     """The current images of an :class:`~adpipeline.pipeline.ImageStage`."""
 
-    _esm = widget_source("gallery.js")
-    _css = widget_source("gallery.css")
+    _esm = static_file("gallery.js")
+    _css = static_file("gallery.css")
 
     #: Display only: ``[{"index", "label", "prompt", "source", "stale", "width", "height",
     #: "note", "history": [{"version", "note", "current", "same"}]}]`` (see :func:`_history`).

@@ -18,7 +18,7 @@ from ..errors import InvalidInput
 from ..models import Session
 from . import _state
 from ._base import LAYOUT_KWARGS, PanelWidget, Spec, Work, choice, number, reject_unknown, text, whole
-from ._files import widget_source
+from ._files import static_file
 from ._live import Live
 from .mask_canvas import MaskCanvas
 
@@ -31,8 +31,8 @@ _PROMPT_LIMIT = 1000
 class PainterControls(PanelWidget):
     """The painter's toolbar: tools, brush size, undo/clear, prompt, Generate, compare."""
 
-    _esm = widget_source("painter.js")
-    _css = widget_source("painter.css")
+    _esm = static_file("painter.js")
+    _css = static_file("painter.css")
 
     #: Display only; Python keeps its own copies of tool and size (the browser could
     #: write these traits, so they are never read back).

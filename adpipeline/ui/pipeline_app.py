@@ -23,7 +23,7 @@ from ..providers import NAMES
 from ..providers.base import CAPABILITIES
 from . import _state
 from ._base import LAYOUT_KWARGS, PanelWidget, Spec, choice, reject_unknown, text
-from ._files import widget_source
+from ._files import static_file
 from ._live import Live
 from .stage import StagePanel
 
@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 class AppHeader(PanelWidget):
     """Title, stepper (Story -> Images -> Storyboard -> Video) and cost against budget."""
 
-    _esm = widget_source("app.js")
-    _css = widget_source("app.css")
+    _esm = static_file("app.js")
+    _css = static_file("app.css")
 
     #: Display only.
     title = t.Unicode("").tag(sync=True)

@@ -17,7 +17,7 @@ import traitlets as t
 from ..models import Session
 from . import _state
 from ._base import LAYOUT_KWARGS, PanelWidget, Spec, Work, reject_unknown, whole
-from ._files import widget_source
+from ._files import static_file
 from ._live import Live
 
 if TYPE_CHECKING:
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 class StageBar(PanelWidget):
     """Status, versions, Approve / Regenerate / Reopen, progress and errors of one stage."""
 
-    _esm = widget_source("stagebar.js")
-    _css = widget_source("stagebar.css")
+    _esm = static_file("stagebar.js")
+    _css = static_file("stagebar.css")
 
     #: Display only (never read back): the stage's name and state, see ``_state.stage_bar``.
     stage = t.Unicode("").tag(sync=True)

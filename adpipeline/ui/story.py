@@ -13,7 +13,7 @@ import traitlets as t
 from ..models import Session
 from . import _state
 from ._base import PanelWidget, Spec, choice, text, whole
-from ._files import widget_source
+from ._files import static_file
 from ._live import Live
 
 if TYPE_CHECKING:
@@ -28,8 +28,8 @@ SCENE_TEXT_LIMIT = 600
 class StoryPanel(PanelWidget):
     """The current story version of a :class:`~adpipeline.pipeline.StoryStage`."""
 
-    _esm = widget_source("story.js")
-    _css = widget_source("story.css")
+    _esm = static_file("story.js")
+    _css = static_file("story.css")
 
     #: Display only: see ``_state.story``; ``{}`` before the first draft.
     story = t.Dict().tag(sync=True)

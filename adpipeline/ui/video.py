@@ -24,7 +24,7 @@ from ..models import Session
 from ..pipeline.outputs import describe_sound
 from . import _state
 from ._base import PanelWidget, Spec, text, whole
-from ._files import widget_source
+from ._files import static_file
 from ._live import Live
 
 if TYPE_CHECKING:
@@ -37,8 +37,8 @@ _SRT_TIME = re.compile(r"(\d{1,2}:\d{2}:\d{2}),(\d{3})")
 class VideoPanel(PanelWidget):
     """The current version of a :class:`~adpipeline.pipeline.VideoStage`."""
 
-    _esm = widget_source("video.js")
-    _css = widget_source("video.css")
+    _esm = static_file("video.js")
+    _css = static_file("video.css")
 
     #: The poster frame (PNG bytes; a binary buffer on the wire).
     poster = t.Bytes(b"").tag(sync=True)

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,9 +200,15 @@ def own_or_shared_browser(request: Any) -> Iterator[Browser]:
         context.close()
 
 
-def open_notebook(browser: Browser, lab: Lab, name: str, *, timeout: float = 90_000) -> Any:
-    """Open ``name`` in JupyterLab, run all its cells and return the page."""
+def open_notebook(browser: Browser, lab: Lab, name: str, *, timeout: float = 90_000,
+                  prepare: Callable[[Any], None] | None = None) -> Any:
+    """Open ``name`` in JupyterLab, run all its cells and return the page.
+
+    ``prepare(page)`` runs before the page loads (to listen from the very start).
+    """
     page = browser.context.new_page()
+    if prepare is not None:
+        prepare(page)
     # A workspace of its own, reset: otherwise JupyterLab reopens the notebooks of earlier
     # pages too, and "run all" may run one of them.
     workspace = Path(name).stem

@@ -4,7 +4,7 @@ works from the keyboard (``adpipeline serve`` in Debian's Chromium).
 Each test starts its own server the way a person does (``adpipeline serve`` with a
 token, its own ADPIPELINE_HOME), because some of them stop it or kill its kernels.
 Every request that is not to this machine is blocked, and none may be made at all.
-axe-core comes from npm (``scripts/test.sh`` installs it into tests/browser/node_modules),
+axe-core comes from npm (``npm ci`` at the repository root, which ``scripts/test.sh`` runs),
 never from a CDN. Screenshots at 1280 and 400 px go to /tmp/screens/conn-*.png.
 """
 
@@ -30,7 +30,7 @@ from .test_voila import _kernels, _serve_env
 
 BRIEF = "6 s ad for Aurora, a reusable water bottle"
 TOKEN = "test-token-0123456789abcdef"
-AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @dataclass
@@ -98,7 +98,7 @@ def open_app(browser: Browser, url: str, ready: str = ".adp-stagebar-title") -> 
 def axe_serious(page: Any) -> list[str]:
     """axe-core's serious and critical violations on the page (id and first targets)."""
     if not AXE.exists():
-        pytest.skip("axe-core is not installed: npm install --prefix tests/browser axe-core")
+        pytest.fail("axe-core is missing: run `npm ci` at the repository root (scripts/test.sh does)")
     if not page.evaluate("() => Boolean(window.axe)"):
         page.add_script_tag(content=AXE.read_text())
     found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
