@@ -204,7 +204,18 @@ def _duration(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: 
     return bool(stated)
 
 
+# "Shorter sentences", "the headline is too long": the length of a piece of text, not
+# of the ad.
+_TEXT_UNIT = (r"(?:sentences?|lines?|words?|voice ?-?overs?|narration|script|headlines?|"
+              r"titles?|text|copy|captions?|subtitles?|taglines?|slogans?|cta|call to action)")
+_TEXT_LENGTH = re.compile(
+    rf"\b(?:shorter|longer|short|long|shorten|lengthen)\s+(?:\w+\s+)?{_TEXT_UNIT}\b"
+    rf"|\b{_TEXT_UNIT}(?:\s+\w+){{0,3}}?\s+(?:too long|too short|shorter|longer|shortened|"
+    rf"lengthened)\b")
+
+
 def _relative_length(low: str, current: int) -> int | None:
+    low = _TEXT_LENGTH.sub(" ", low)
     if re.search(r"\b(?:halve|half as long|cut (?:it )?in half|half the length|half length)\b",
                  low):
         return current // 2

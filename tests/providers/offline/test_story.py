@@ -127,6 +127,24 @@ def test_duration_feedback_retimes_the_story() -> None:
     assert sum(s.duration_s for s in shorter.scenes) < 30
 
 
+@pytest.mark.parametrize("message", [
+    "shorter sentences please", "the voiceover lines are too long", "use shorter words",
+    "make the headline shorter", "shorten the script", "the call to action is too long"])
+def test_the_length_of_a_text_is_not_taken_for_the_length_of_the_ad(message: str) -> None:
+    _, story = _story()
+    plan = interpret("story", message, None, story)
+    assert "duration_s" not in plan.changes, plan.reply
+    assert "seconds long" not in plan.reply
+
+
+@pytest.mark.parametrize("message", ["make it shorter", "the ad is too long", "a bit shorter",
+                                     "make the video shorter", "shorter please, the text is fine"])
+def test_asking_for_a_shorter_ad_still_shortens_it(message: str) -> None:
+    _, story = _story()
+    plan = interpret("story", message, None, story)
+    assert plan.changes.get("duration_s", 30) < 30, plan.reply
+
+
 def test_pacing_feedback_changes_the_number_and_length_of_scenes() -> None:
     brief, story = _story()
     faster = _revise(brief, story, "faster pace")
