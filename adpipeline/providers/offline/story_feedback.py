@@ -165,6 +165,22 @@ _CURRENT_AFTER = re.compile(r"^\s*(?:now|currently|at the moment|right now|long 
 _BARE_TARGET = re.compile(
     rf"\b(?:to be|be|make it|to|at|into|need|want|should be|down to|up to|around|about|"
     rf"exactly|only)\s+({NUMBER})\b(?!\s*(?:%|scenes?|words?|frames?|shots?|x\b|times))", re.I)
+# "under 20 seconds", "at least 45 s": a bound, met by the current length or by the
+# nearest round length inside it.
+_BOUNDS = (
+    (re.compile(r"\b(?:under|less than|shorter than|below)\s+(?:about\s+)?$", re.I),
+     lambda current, n: current if current < n else max(5, n - 5)),
+    (re.compile(r"\b(?:at most|no more than|no longer than|not (?:more|longer) than|max(?:imum)?|"
+                r"up to|within)\s+(?:about\s+)?$", re.I),
+     lambda current, n: min(current, n)),
+    (re.compile(r"\b(?:over|more than|longer than|above)\s+(?:about\s+)?$", re.I),
+     lambda current, n: current if current > n else min(180, n + 5)),
+    (re.compile(r"\b(?:at least|no less than|no shorter than|not (?:less|shorter) than|"
+                r"min(?:imum)?)\s+(?:about\s+)?$", re.I),
+     lambda current, n: max(current, n)),
+)
+_BETWEEN = re.compile(rf"\bbetween\s+({NUMBER})\s*(?:s|secs?|seconds?)?\s+and\s+({NUMBER})\s*"
+                      rf"(?:s|secs?|seconds?)\b", re.I)
 _LENGTH_TALK = re.compile(r"\b(?:long|length|longer|shorter|seconds?|secs?|duration|runtime|"
                           r"run time|minutes?|cut|trim|extend|s\b|timing)", re.I)
 
@@ -176,8 +192,18 @@ def _duration(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: 
             r"\b(?:seconds?|secs?|minutes?|long|length)\b", low):
         return False
     targets: list[int] = []
+    between = _BETWEEN.search(clause)
+    if between:
+        low_s, high_s = sorted(int(number_value(between.group(i)) or 0) for i in (1, 2))
+        if 5 <= low_s <= high_s <= 180:
+            return _set_length(plan, min(high_s, max(low_s, current)), current)
     stated = find_durations(clause)
     for found in stated:
+        before = clause[max(0, found.start - 25):found.start]
+        bound = next((rule for pattern, rule in _BOUNDS if pattern.search(before)), None)
+        if bound is not None:
+            targets.append(bound(current, found.seconds))
+            continue
         if re.match(r"^\s*(?:shorter|longer|less|more|off|extra)\b", clause[found.end:], re.I):
             continue
         if _CURRENT.search(clause[max(0, found.start - 20):found.start]) or _CURRENT_AFTER.match(

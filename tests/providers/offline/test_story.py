@@ -145,6 +145,18 @@ def test_asking_for_a_shorter_ad_still_shortens_it(message: str) -> None:
     assert plan.changes.get("duration_s", 30) < 30, plan.reply
 
 
+@pytest.mark.parametrize(("message", "seconds"), [
+    ("keep it under 20 seconds", 15), ("shorter than 20 s", 15), ("no more than 15 seconds", 15),
+    ("max 15s", 15), ("it should be under a minute", 30), ("up to 45 seconds", 30),
+    ("at least 45 seconds", 45), ("longer than 40 seconds", 45), ("more than 10 seconds", 30),
+    ("between 15 and 20 seconds", 20), ("between 40 and 60 seconds", 40)])
+def test_a_bound_on_the_length_is_met_by_the_nearest_length_inside_it(
+        message: str, seconds: int) -> None:
+    _, story = _story(duration=30)
+    plan = interpret("story", message, None, story)
+    assert plan.changes.get("duration_s") == seconds, plan.reply
+
+
 def test_pacing_feedback_changes_the_number_and_length_of_scenes() -> None:
     brief, story = _story()
     faster = _revise(brief, story, "faster pace")
