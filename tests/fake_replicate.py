@@ -8,6 +8,8 @@ It speaks the parts of the API the provider uses, with Replicate's shapes:
   ``succeeded`` with ``output`` URLs served by the same server (as replicate.delivery
   would); ``POST /v1/predictions/{id}/cancel`` cancels it.
 * ``POST /v1/files`` (multipart) stores an upload and answers a file object.
+* With ``run_s`` a prediction runs that long, and a create sent with ``Prefer: wait``
+  is held until it is done (Replicate's sync mode).
 * Errors are RFC 7807 problem details (``{"title", "detail", "status"}``), as Replicate's.
 
 The "models" are tiny stand-ins: FLUX and SDXL draw a solid picture whose colour comes
@@ -27,6 +29,7 @@ import json
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -64,6 +67,9 @@ class FakeReplicate:
     token: str = ""
     #: GETs of a prediction before it succeeds (the first moves it to processing).
     polls: int = 2
+    #: Seconds each prediction runs, instead of counting polls; a create sent with
+    #: ``Prefer: wait`` is then answered when the prediction is done, as Replicate's is.
+    run_s: float = 0.0
     requests: list[Recorded] = field(default_factory=list)
     #: Queued texts the language model answers, in order.
     texts: list[str] = field(default_factory=list)
@@ -277,10 +283,12 @@ def serve(token: str) -> Iterator[FakeReplicate]:
             return False
 
         def do_POST(self) -> None:
+            with fake.lock:
+                record = self._record()  # on arrival, even if the client gives up waiting
             if self.path.startswith("/v1/models/") or self.path == "/v1/predictions":
                 self._stall("create")
+            held = None
             with fake.lock:
-                record = self._record()
                 if not self._authorized(record):
                     return
                 parts = self.path.strip("/").split("/")
@@ -294,21 +302,27 @@ def serve(token: str) -> Iterator[FakeReplicate]:
                 elif self._failure("create"):
                     return
                 elif parts[:2] == ["v1", "models"] and len(parts) == 5:
-                    self._create(f"{parts[2]}/{parts[3]}", "dp-" + "0" * 32, record.body)
+                    held = self._create(f"{parts[2]}/{parts[3]}", "dp-" + "0" * 32, record)
                 elif self.path == "/v1/predictions":
                     version = record.body.get("version", "")
                     if version not in VERSIONS:
                         self._answer(422, problem(422, "Invalid version",
                                                   "The specified version does not exist"))
                         return
-                    self._create(VERSIONS[version], version, record.body)
+                    held = self._create(VERSIONS[version], version, record)
                 else:
                     self._answer(404, problem(404, "Not found", self.path))
+            if held is not None:  # Prefer: wait -- answer when the prediction is done
+                prediction, wait_s = held
+                threading.Event().wait(min(wait_s, prediction["_ready_at"] - time.monotonic()))
+                with fake.lock:
+                    self._answer(201, self._advance(prediction))
 
         def do_GET(self) -> None:
-            self._stall("download" if self.path.startswith("/delivery/") else "poll")
             with fake.lock:
                 record = self._record()
+            self._stall("download" if self.path.startswith("/delivery/") else "poll")
+            with fake.lock:
                 if self.path.startswith("/delivery/"):
                     if self._failure("download"):
                         return
@@ -331,13 +345,16 @@ def serve(token: str) -> Iterator[FakeReplicate]:
                 else:
                     self._answer(404, problem(404, "Not found", self.path))
 
-        def _create(self, name: str, version: str, body: dict[str, Any]) -> None:
-            inputs = body.get("input") or {}
+        def _create(self, name: str, version: str, record: Recorded
+                    ) -> tuple[dict[str, Any], float] | None:
+            """Answer a create, or with ``run_s`` and ``Prefer: wait=N`` hand back the
+            prediction and N, to be answered when it is done."""
+            inputs = record.body.get("input") or {}
             for prefix, required in _REQUIRED.items():
                 if name.startswith(prefix) and required not in inputs:
                     self._answer(422, problem(422, "Input validation failed",
                                               f"- input: {required} is required"))
-                    return
+                    return None
             prediction_id = next(ids)
             base = fake.base_url
             prediction = {
@@ -350,17 +367,22 @@ def serve(token: str) -> Iterator[FakeReplicate]:
                     "stream": f"{base}/v1/streams/{prediction_id}",
                     "web": f"https://replicate.com/p/{prediction_id}",
                 },
-                "_polls": 0,
+                "_polls": 0, "_ready_at": time.monotonic() + fake.run_s,
             }
             fake.predictions[prediction_id] = prediction
+            prefer = record.headers.get("prefer", "")
+            if fake.run_s > 0 and prefer.startswith("wait"):
+                return prediction, float(prefer.partition("=")[2] or 60)
             self._answer(201, _public(prediction))
+            return None
 
         def _advance(self, prediction: dict[str, Any]) -> dict[str, Any]:
             if prediction["status"] in ("starting", "processing"):
                 prediction["_polls"] += 1
                 prediction["status"] = "processing"
                 prediction["started_at"] = "2026-11-21T10:00:01.000Z"
-                if prediction["_polls"] >= fake.polls:
+                if (prediction["_polls"] >= fake.polls if fake.run_s <= 0
+                        else time.monotonic() >= prediction["_ready_at"]):
                     if fake.model_errors:
                         prediction["status"] = "failed"
                         prediction["error"] = fake.model_errors.pop(0)

@@ -37,6 +37,12 @@ def replicate(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeReplicate]:
         yield fake
 
 
+def _story() -> dict[str, Any]:
+    """What a language model answers for BRIEF: a story in the schema."""
+    return write_story(Brief.create(prompt=BRIEF, duration_s=30), None, [], 1).model_dump(
+        mode="json")
+
+
 def _request(width: int = 1280, height: int = 720, seed: int = 7) -> ImageRequest:
     return ImageRequest(kind="frame", label="Scene 1", prompt="a teal bottle on a desk",
                         width=width, height=height, seed=seed, product="Aurora")
@@ -353,27 +359,60 @@ def test_truncated_image_bytes_are_a_provider_error(replicate: FakeReplicate) ->
         replicate_provider("image").generate(_request(), [])
 
 
-def test_an_answer_slower_than_the_http_deadline_is_retried(
+def test_a_create_whose_answer_times_out_is_not_sent_again(
         replicate: FakeReplicate, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(replicate_client, "_HTTP_TIMEOUT_S", 0.3)
-    p = ap.start(BRIEF, providers={"image": "replicate"}, home=home)
+    # The request reached Replicate, which may have started (and billed) a prediction:
+    # sending it again could pay twice.
+    monkeypatch.setattr(replicate_client, "_HTTP_TIMEOUT_S", 0.3)  # read timeout 1.5 s
     replicate.stall("create", 3.0)
-    replicate.stall("poll", 3.0)
-    p.story.approve()
-    assert p.reference_images.status == "review"
-    assert [_size(item.png) for item in p.reference_images.output] == [(1280, 720)] * 3
+    with pytest.raises(ap.ProviderError,
+                       match=r"may have started a prediction.*not sent again.*replicate.com"):
+        ap.start(BRIEF, providers={"text": "replicate"}, home=home)
+    assert len(replicate.calls("POST", "/v1/models/")) == 1
+    (summary,) = ap.sessions(home=home)
+    assert summary.status == "failed"
+    replicate.texts.append(json.dumps(_story()))
+    p = ap.resume(summary.id, home=home)
+    p.story.regenerate()
+    assert p.story.status == "review" and p.story.output.duration_s == 30
 
 
-def test_answers_that_stay_slow_fail_the_stage_plainly_and_a_retry_works(
+def test_a_poll_slower_than_the_deadline_ends_the_call_and_cancels_the_prediction(
         replicate: FakeReplicate, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(replicate_client, "_HTTP_TIMEOUT_S", 0.3)
-    p = ap.start(BRIEF, providers={"image": "replicate"}, home=home)
-    for _ in range(9):  # three pictures, three tries each
-        replicate.stall("create", 3.0)
-    with pytest.raises(ap.ProviderError, match=r"timed out.*try again"):
-        p.story.approve()
-    p.story.approve()
-    assert p.reference_images.status == "review"
+    monkeypatch.setitem(replicate_client._DEADLINE_S, "text", 1.0)
+    replicate.stall("poll", 30.0)  # far past the deadline (and the old fixed 60 s timeout)
+    with pytest.raises(ap.ProviderError, match=r"check on a prediction.*deadline passed.*"
+                                               r"canceled, so it stops billing"):
+        ap.start(BRIEF, providers={"text": "replicate"}, home=home)
+    (prediction,) = replicate.created()
+    assert [c.path for c in replicate.calls("POST", "/v1/predictions/")] == [
+        f"/v1/predictions/{prediction['id']}/cancel"]
+    assert prediction["status"] == "canceled"
+    (summary,) = ap.sessions(home=home)
+    assert summary.status == "failed"
+    replicate.texts.append(json.dumps(_story()))
+    p = ap.resume(summary.id, home=home)
+    p.story.regenerate()
+    assert p.story.status == "review"
+
+
+def test_a_create_that_never_reached_replicate_is_retried(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    with socket.socket() as closed:  # a port nothing listens on: connection refused
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    monkeypatch.setenv("REPLICATE_API_TOKEN", TOKEN)
+    monkeypatch.setenv("REPLICATE_BASE_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setattr("adpipeline.providers.gateway.time.sleep", lambda s: None)
+    attempts: list[int] = []
+    original = replicate_client.ReplicateProvider._start
+    monkeypatch.setattr(replicate_client.ReplicateProvider, "_start",
+                        lambda self, *a: attempts.append(1) or original(self, *a))
+    with pytest.raises(ap.ProviderError, match="could not reach Replicate"):
+        ap.start(BRIEF, providers={"text": "replicate"}, home=home)
+    assert len(attempts) == 3  # the gateway's three tries: nothing was sent, nothing paid
 
 
 def test_failed_prediction_reports_the_models_error(replicate: FakeReplicate) -> None:
@@ -382,13 +421,16 @@ def test_failed_prediction_reports_the_models_error(replicate: FakeReplicate) ->
         replicate_provider("image").generate(_request(), [])
 
 
-def test_slow_prediction_is_canceled(replicate: FakeReplicate,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(replicate_client._DEADLINE_S, "image", 0.05)
-    replicate.polls = 10**6
-    with pytest.raises(ap.ProviderError, match="took longer"):
+def test_a_prediction_still_running_at_the_deadline_is_canceled(
+        replicate: FakeReplicate, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(replicate_client._DEADLINE_S, "image", 0.5)
+    replicate.polls = 10**6  # it never finishes
+    with pytest.raises(ap.ProviderError, match=r"still running.*deadline passed.*"
+                                               r"canceled, so it stops billing"):
         replicate_provider("image").generate(_request(), [])
     (prediction,) = replicate.created()
+    assert [c.path for c in replicate.calls("POST", "/v1/predictions/")] == [
+        f"/v1/predictions/{prediction['id']}/cancel"]
     assert prediction["status"] == "canceled"
 
 

@@ -5,10 +5,17 @@ The token is read from ``REPLICATE_API_TOKEN`` when the client is first needed a
 only in the client object: never in a session, a cache key, a ledger, a log or a repr.
 ``REPLICATE_BASE_URL`` points the client elsewhere (a proxy, or the tests' loopback fake).
 
+Deadlines: every HTTP exchange (creating, polling, downloading, reading a model's input
+schema) times out when the gateway's deadline for the call does (see :class:`_DeadlineTransport`).
+
 Retries: creating a prediction (a POST, which costs money) is never retried by the
-client, so the gateway's policy is the only one for it. Polls and downloads are GETs of
+client, and the gateway retries it only when the request provably never reached
+Replicate (no connection, 429, 5xx): a create whose answer timed out may have started a
+paid prediction, and a blind retry would pay twice. Polls and downloads are GETs of
 work already paid for; the client's own transport retries those in place on 429/503/504,
 which is right because a gateway retry would start -- and pay for -- a new prediction.
+A prediction still running when its call fails (the deadline passed while polling, a
+poll failed) is canceled, so it stops billing.
 """
 
 from __future__ import annotations
@@ -16,12 +23,14 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import contextvars
 import io
 import json
 import os
 import re
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -51,8 +60,13 @@ DEFAULT_MODELS: dict[str, str] = {
 # Limits. A prediction that runs past its deadline is canceled (and not retried: a
 # retry would pay again for something that is not working).
 _DEADLINE_S = {"text": 300.0, "image": 300.0, "inpaint": 300.0, "video": 1200.0, "voice": 300.0}
+#: Longest ``Prefer: wait`` a create asks for (Replicate holds the answer up to 60 s).
 _HTTP_TIMEOUT_S = 60.0
+#: A cancel is what stops the billing: it gets this long even after the call's deadline.
+_CANCEL_TIMEOUT_S = 10.0
 _MAX_POLL_S = 5.0
+#: Predictions created at once (a video's clips; Replicate's rate limit is 600 a minute).
+_MAX_STARTS = 8
 _DOWNLOAD_DEADLINE_S = 300.0
 _MAX_IMAGE_BYTES = 50 * 1024 * 1024
 #: Inputs up to this size travel inline as data URIs; larger ones are uploaded to
@@ -126,12 +140,17 @@ class ReplicateProvider:
             self._client = replicate.Client(
                 api_token=token,
                 base_url=self._base_url,
-                timeout=httpx.Timeout(_HTTP_TIMEOUT_S, connect=10.0),
+                timeout=httpx.Timeout(self.deadline_s, connect=10.0),
+                transport=_DeadlineTransport(httpx.HTTPTransport(), self.deadline_s),
             )
         return self._client
 
-    def _call(self, what: str, fn: Callable[[], T]) -> T:
-        """Run one HTTP exchange, turning the client's errors into ``ProviderError``."""
+    def _call(self, what: str, fn: Callable[[], T], *, pays: bool = False) -> T:
+        """Run one HTTP exchange, turning the client's errors into ``ProviderError``.
+
+        ``pays``: the exchange may start paid work (a prediction's creation), so a
+        failure after the request may have reached Replicate is not retried.
+        """
         import httpx
         from replicate.exceptions import ReplicateError, ReplicateException
 
@@ -143,11 +162,24 @@ class ReplicateProvider:
             raise self._status_error(
                 what, exc.response.status_code, exc.response.reason_phrase
             ) from None
-        except httpx.TimeoutException:
-            raise ProviderError(
-                f"Replicate timed out while trying to {what}; try again.", transient=True
-            ) from None
         except httpx.TransportError as exc:
+            # Connect and pool errors mean the request was never sent: retrying cannot
+            # pay twice. Anything later may have started a prediction on Replicate.
+            sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout
+                                  | httpx.PoolTimeout)
+            if pays and sent:
+                raise ProviderError(
+                    f"the request to {what} reached Replicate but its answer did not "
+                    f"({type(exc).__name__}: no answer in time, or the connection broke). "
+                    "It may have started a prediction, which is billed, so the request was "
+                    "not sent again: check https://replicate.com/predictions before you "
+                    "regenerate."
+                ) from None
+            if sent and isinstance(exc, httpx.TimeoutException):
+                raise ProviderError(
+                    f"Replicate did not answer in time while trying to {what}: this call's "
+                    "deadline passed; try again.", transient=True,
+                ) from None
             raise ProviderError(
                 f"could not reach Replicate to {what} ({type(exc).__name__}); check the "
                 "network (and REPLICATE_BASE_URL, if set).", transient=True,
@@ -201,23 +233,22 @@ class ReplicateProvider:
     # ------------------------------------------------------------------ predictions
 
     def _start(self, client: Any, model_input: dict[str, Any]) -> Any:
-        """Create a prediction (not waiting for it): the model endpoint for an official
-        ``owner/name``, the version endpoint for ``owner/name:version``."""
+        """Create a prediction: the model endpoint for an official ``owner/name``, the
+        version endpoint for ``owner/name:version``."""
         owner_name, _, version = self.model.partition(":")
-        # Without ``wait`` the client sends the creation with no timeout at all, so a
-        # stalled answer would outlast every deadline; with it the read timeout is wait +
-        # 0.5 s (and Replicate may hold the answer that long for a quick result).
+        # ``Prefer: wait`` lets Replicate hold the answer until a quick prediction is done
+        # (no polling); the read timeout is wait + 0.5 s, never past the call's deadline.
         wait = max(1, int(min(_HTTP_TIMEOUT_S, remaining(_HTTP_TIMEOUT_S))))
         if version:
             return self._call("start a prediction", lambda: client.predictions.create(
-                version=version, input=model_input, wait=wait))
+                version=version, input=model_input, wait=wait), pays=True)
         if "/" not in owner_name:
             raise InvalidInput(
                 f"{self.model!r} is not a Replicate model: write it as owner/name or "
                 "owner/name:version."
             )
         return self._call("start a prediction", lambda: client.models.predictions.create(
-            model=owner_name, input=model_input, wait=wait))
+            model=owner_name, input=model_input, wait=wait), pays=True)
 
     def _run(
         self, client: Any, inputs: list[dict[str, Any]],
@@ -227,25 +258,61 @@ class ReplicateProvider:
 
         They run in parallel on Replicate (a video's scenes take a minute each). If
         anything fails, the ones still running are canceled, so nothing keeps billing
-        for a result nobody will collect.
+        for a result nobody will collect, and the error says so.
         """
-        predictions: list[Any] = []
+        predictions: list[Any] = [None] * len(inputs)
         try:
-            for model_input in inputs:
-                predictions.append(self._start(client, model_input))
+            self._start_all(client, inputs, predictions)
             return self._wait(client, predictions, on_done)
+        except ProviderError as exc:
+            canceled = self._cancel_running(client, predictions)
+            if not canceled:
+                raise
+            raise ProviderError(
+                f"{exc} Replicate prediction {', '.join(canceled)} was still running and "
+                "has been canceled, so it stops billing.", transient=exc.transient,
+                status=exc.status, retry_after=exc.retry_after,
+            ) from None
         except BaseException:
-            for prediction in predictions:
-                if getattr(prediction, "status", None) not in _TERMINAL:
-                    with contextlib.suppress(Exception):
-                        client.predictions.cancel(prediction.id)
+            self._cancel_running(client, predictions)
             raise
+
+    def _start_all(self, client: Any, inputs: list[dict[str, Any]], started: list[Any]) -> None:
+        """Create every prediction at once, into ``started`` (in input order).
+
+        Together, not one by one: Replicate holds each answer until its prediction is
+        done (``Prefer: wait``), so creating a video's clips in turn would make them in turn.
+        """
+        if len(inputs) == 1:
+            started[0] = self._start(client, inputs[0])
+            return
+
+        def start(i: int) -> None:
+            started[i] = self._start(client, inputs[i])
+
+        with ThreadPoolExecutor(max_workers=min(len(inputs), _MAX_STARTS),
+                                thread_name_prefix="adpipeline-replicate") as pool:
+            # Each thread runs in a copy of this one's context: the call's deadline.
+            futures = [pool.submit(contextvars.copy_context().run, start, i)
+                       for i in range(len(inputs))]
+        for future in futures:
+            future.result()  # the first failure, once every create has ended
+
+    def _cancel_running(self, client: Any, predictions: list[Any]) -> list[str]:
+        """Cancel the predictions not yet finished; the ids of those canceled."""
+        canceled = []
+        for prediction in predictions:
+            if prediction is not None and getattr(prediction, "status", None) not in _TERMINAL:
+                with contextlib.suppress(Exception):
+                    client.predictions.cancel(prediction.id)
+                    canceled.append(str(prediction.id))
+        return canceled
 
     def _wait(
         self, client: Any, predictions: list[Any], on_done: Callable[[int], None] | None
     ) -> list[Any]:
         started = time.monotonic()
-        deadline = started + min(_DEADLINE_S[self.capability], remaining(_DEADLINE_S[self.capability]))
+        deadline = started + remaining(self.deadline_s)
         base_interval = max(0.0, float(getattr(client, "poll_interval", 0.5)))
         reported = 0
         while True:
@@ -268,15 +335,16 @@ class ReplicateProvider:
                 on_done(done)
             if done == len(predictions):
                 return [p.output for p in predictions]
-            if time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 raise ProviderError(
-                    f"Replicate model {self.model} took longer than "
-                    f"{deadline - started:.0f} s, so it was canceled; regenerate to "
-                    "try again later."
+                    f"Replicate model {self.model} was still running when this call's "
+                    f"{deadline - started:.0f} s deadline passed; regenerate to try again later."
                 )
             # Poll often at first (an image takes seconds), then back off to one check
             # every 5 s, so a batch of minute-long clips does not hammer the API.
-            time.sleep(min(_MAX_POLL_S, max(base_interval, 0.1 * (time.monotonic() - started))))
+            time.sleep(min(left, _MAX_POLL_S,
+                           max(base_interval, 0.1 * (time.monotonic() - started))))
             for prediction in predictions:
                 if prediction.status not in _TERMINAL:
                     self._call("check on a prediction", prediction.reload)
@@ -295,7 +363,7 @@ class ReplicateProvider:
                   what: str) -> None:
         """Stream the first URL in a prediction's ``output`` into ``sink``.
 
-        Through the client's own HTTP layer (its timeouts, and in-place retries of
+        Through the client's own HTTP layer (the call's deadline, and in-place retries of
         429/503/504), at most ``limit`` bytes and ``_DOWNLOAD_DEADLINE_S`` seconds, and
         only from Replicate's hosts: the client sends the token with every request.
         """
@@ -319,6 +387,7 @@ class ReplicateProvider:
             )
         from replicate.helpers import FileOutput
 
+        deadline = min(_DOWNLOAD_DEADLINE_S, remaining(_DOWNLOAD_DEADLINE_S))
         started = time.monotonic()
 
         def fetch() -> None:
@@ -330,10 +399,10 @@ class ReplicateProvider:
                         f"{what} from {self.model} is larger than {limit // 2**20} MB; "
                         "not accepted."
                     )
-                if time.monotonic() - started > _DOWNLOAD_DEADLINE_S:
+                if time.monotonic() - started > deadline:
                     raise ProviderError(
-                        f"downloading {what} took longer than {_DOWNLOAD_DEADLINE_S:.0f} s.",
-                        transient=True,
+                        f"downloading {what} took longer than {deadline:.0f} s (this "
+                        "call's deadline).", transient=True,
                     )
                 sink.write(chunk)
 
@@ -387,3 +456,32 @@ def _decode_data_uri(uri: str) -> bytes:
             payload.encode())
     except (binascii.Error, ValueError):
         raise ProviderError("Replicate returned a data URI that does not decode.") from None
+
+
+class _DeadlineTransport:
+    """An httpx transport whose requests time out when the current call's deadline
+    passes (:func:`~adpipeline.providers.gateway.remaining`), whatever the client's
+    default: a poll, a download or a schema read that hangs ends the call on time.
+
+    A cancel gets ``_CANCEL_TIMEOUT_S`` of its own: it is often sent just after the
+    deadline, and it is what stops the billing.
+    """
+
+    def __init__(self, inner: Any, deadline_s: float) -> None:
+        self._inner = inner
+        self._deadline_s = deadline_s
+
+    def handle_request(self, request: Any) -> Any:
+        if request.method == "POST" and request.url.path.endswith("/cancel"):
+            left = _CANCEL_TIMEOUT_S
+        else:
+            left = remaining(self._deadline_s)
+        asked = request.extensions.get("timeout") or {}
+        request.extensions["timeout"] = {
+            phase: left if asked.get(phase) is None else min(asked[phase], left)
+            for phase in ("connect", "read", "write", "pool")
+        }
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
