@@ -44,14 +44,26 @@ class FakeOpenAI:
     """Answers queued responses in order and records every request."""
 
     base_url: str = ""
-    #: (status, body, extra headers, seconds to wait before answering)
-    responses: list[tuple[int, Any, dict[str, str], float]] = field(default_factory=list)
+    #: (status, body, extra headers, seconds to wait before answering, path or "")
+    responses: list[tuple[int, Any, dict[str, str], float, str]] = field(default_factory=list)
     requests: list[Recorded] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def reply(self, status: int, body: dict[str, Any] | bytes, *,
-              headers: dict[str, str] | None = None, after_s: float = 0.0) -> None:
-        """Queue one answer; ``after_s`` makes it a slow one."""
-        self.responses.append((status, body, headers or {}, after_s))
+              headers: dict[str, str] | None = None, after_s: float = 0.0,
+              path: str = "") -> None:
+        """Queue one answer; ``after_s`` makes it a slow one; with ``path`` (such as
+        ``/chat/completions``) it answers only a request to that endpoint."""
+        self.responses.append((status, body, headers or {}, after_s, path))
+
+    def answer_for(self, path: str) -> tuple[int, Any, dict[str, str], float]:
+        """The first queued answer for a request to ``path`` (a 500 when none is)."""
+        with self.lock:
+            for i, (status, body, headers, after_s, only) in enumerate(self.responses):
+                if path.endswith(only):
+                    del self.responses[i]
+                    return status, body, headers, after_s
+        return 500, error("no response queued", "server_error"), {}, 0.0
 
 
 def completion(content: str) -> dict[str, Any]:
@@ -132,8 +144,7 @@ def serve() -> Iterator[FakeOpenAI]:
                 fake.requests.append(Recorded(self.path, headers, dict(fields), files))
             else:
                 fake.requests.append(Recorded(self.path, headers, json.loads(raw or b"{}")))
-            status, answer, extra, after_s = fake.responses.pop(0) if fake.responses else (
-                500, error("no response queued", "server_error"), {}, 0.0)
+            status, answer, extra, after_s = fake.answer_for(self.path)
             # Not time.sleep: tests patch it away to skip the gateway's backoff.
             threading.Event().wait(after_s)
             # Binary answers (audio.speech) come back as the audio itself, as OpenAI sends it.
