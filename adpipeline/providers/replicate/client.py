@@ -60,7 +60,8 @@ DEFAULT_MODELS: dict[str, str] = {
 # Limits. A prediction that runs past its deadline is canceled (and not retried: a
 # retry would pay again for something that is not working).
 _DEADLINE_S = {"text": 300.0, "image": 300.0, "inpaint": 300.0, "video": 1200.0, "voice": 300.0}
-#: Longest ``Prefer: wait`` a create asks for (Replicate holds the answer up to 60 s).
+#: Longest ``Prefer: wait`` a create asks for (Replicate holds the answer up to 60 s),
+#: and the HTTP timeout outside a gateway call (a setup check).
 _HTTP_TIMEOUT_S = 60.0
 #: A cancel is what stops the billing: it gets this long even after the call's deadline.
 _CANCEL_TIMEOUT_S = 10.0
@@ -141,7 +142,7 @@ class ReplicateProvider:
                 api_token=token,
                 base_url=self._base_url,
                 timeout=httpx.Timeout(self.deadline_s, connect=10.0),
-                transport=_DeadlineTransport(httpx.HTTPTransport(), self.deadline_s),
+                transport=_DeadlineTransport(httpx.HTTPTransport()),
             )
         return self._client
 
@@ -460,22 +461,22 @@ def _decode_data_uri(uri: str) -> bytes:
 
 class _DeadlineTransport:
     """An httpx transport whose requests time out when the current call's deadline
-    passes (:func:`~adpipeline.providers.gateway.remaining`), whatever the client's
-    default: a poll, a download or a schema read that hangs ends the call on time.
+    passes (:func:`~adpipeline.providers.gateway.remaining`; outside a call, after
+    ``_HTTP_TIMEOUT_S``): a poll, a download or a schema read that hangs ends the call
+    on time.
 
     A cancel gets ``_CANCEL_TIMEOUT_S`` of its own: it is often sent just after the
     deadline, and it is what stops the billing.
     """
 
-    def __init__(self, inner: Any, deadline_s: float) -> None:
+    def __init__(self, inner: Any) -> None:
         self._inner = inner
-        self._deadline_s = deadline_s
 
     def handle_request(self, request: Any) -> Any:
         if request.method == "POST" and request.url.path.endswith("/cancel"):
             left = _CANCEL_TIMEOUT_S
         else:
-            left = remaining(self._deadline_s)
+            left = remaining(_HTTP_TIMEOUT_S)
         asked = request.extensions.get("timeout") or {}
         request.extensions["timeout"] = {
             phase: left if asked.get(phase) is None else min(asked[phase], left)
