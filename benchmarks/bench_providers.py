@@ -11,7 +11,9 @@ machine with ffmpeg). Voice and music are off: the mix is local work either way.
 Run: ``python benchmarks/bench_providers.py``. Targets: 8 frames < 1.5 s of provider
 time (8 s one at a time); spending never passes the budget; a batch of 4 briefs < 1.5x
 one brief, both measured in this run. The same batch with every provider offline is
-printed beside it: that is this machine's own work, which waiting together cannot hide.
+printed beside it: that is this machine's own work, which waiting together cannot hide,
+and so are the CPU seconds of each batch (on a shared machine the wall ratio also
+measures the neighbours).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import contextlib
 import io
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -114,15 +117,25 @@ def _batch_ratio() -> float:
     fake_replicate.solid_clip(COLOR)  # the fake's own stand-in clip, made before timing
     ratios = {}
     for name, options in (("every call to a 1 s fake", remote), ("all offline", offline)):
-        one, four = (_timed_batch(BRIEFS[:n], options) for n in (1, 4))
+        (one, one_cpu), (four, four_cpu) = (_timed_batch(BRIEFS[:n], options) for n in (1, 4))
         ratios[name] = four / one
         print(f"ap.batch, {name}: baseline 1 brief {one:.1f} s, 4 briefs {four:.1f} s "
               f"(one after another: ~{4 * one:.1f} s), ratio {four / one:.2f}"
               + (" (target < 1.5)" if options is remote else " (no waiting: CPU only)"))
+        # What waiting together cannot hide: the machine's own work, ffmpeg included.
+        print(f"    CPU s (this process and its ffmpeg): 1 brief {one_cpu:.1f}, "
+              f"4 briefs {four_cpu:.1f}; on {os.cpu_count()} cores at least "
+              f"{four_cpu / (os.cpu_count() or 1):.1f} s of wall")
     return ratios["every call to a 1 s fake"]
 
 
-def _timed_batch(briefs: list[str], options: dict[str, object]) -> float:
+def _cpu_s() -> float:
+    me, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                         resource.RUSAGE_CHILDREN))
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _timed_batch(briefs: list[str], options: dict[str, object]) -> tuple[float, float]:
     with _fakes() as (openai, _):
         for brief in briefs:
             # Which session gets which story does not matter: each is distinct, so no
@@ -136,9 +149,9 @@ def _timed_batch(briefs: list[str], options: dict[str, object]) -> float:
                 openai.reply(200, PICTURE, after_s=CALL_S, path="/images/generations")
             for _ in story.scenes:
                 openai.reply(200, PICTURE, after_s=CALL_S, path="/images/edits")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu_s()
         ap.batch(briefs, home=tempfile.mkdtemp(), progress=False, **options)
-        return time.perf_counter() - started
+        return time.perf_counter() - started, _cpu_s() - cpu
 
 
 if __name__ == "__main__":
