@@ -25,8 +25,9 @@ Stable Video Diffusion, Llama) get their own inputs; any other model gets generi
 (``prompt``, ``seed`` and ``width``/``height``, ``image``/``mask`` or ``image``).
 
 The modules: :mod:`.client` (the HTTP client, predictions, files, errors; every
-capability's provider is one of its subclasses), :mod:`.pricing`, :mod:`.families`
-(model families' inputs), and one module per capability: :mod:`.text`,
+capability's provider is one of its subclasses), :mod:`.transport` (each HTTP exchange
+ends at its call's deadline), :mod:`.pricing`, :mod:`.families` (model families'
+inputs), and one module per capability: :mod:`.text`,
 :mod:`.images` (image and inpaint), :mod:`.video`, :mod:`.voice`.
 """
 

@@ -5,8 +5,7 @@ The token is read from ``REPLICATE_API_TOKEN`` when the client is first needed a
 only in the client object: never in a session, a cache key, a ledger, a log or a repr.
 ``REPLICATE_BASE_URL`` points the client elsewhere (a proxy, or the tests' loopback fake).
 
-Deadlines: every HTTP exchange (creating, polling, downloading, reading a model's input
-schema) times out when the gateway's deadline for the call does (see :class:`_DeadlineTransport`).
+Deadlines: every HTTP exchange ends at the gateway's deadline for its call (:mod:`.transport`).
 
 Retries: creating a prediction (a POST, which costs money) is never retried by the
 client, and the gateway retries it only when the request provably never reached
@@ -14,8 +13,7 @@ Replicate (no connection, 429, 5xx): a create whose answer timed out may have st
 paid prediction, and a blind retry would pay twice. Polls and downloads are GETs of
 work already paid for; the client's own transport retries those in place on 429/503/504,
 which is right because a gateway retry would start -- and pay for -- a new prediction.
-A prediction still running when its call fails (the deadline passed while polling, a
-poll failed) is canceled, so it stops billing.
+A prediction still running when its call fails is canceled, so it stops billing.
 """
 
 from __future__ import annotations
@@ -39,6 +37,7 @@ from ..base import Cost
 from ..gateway import remaining
 from ..shared.pictures import decode_output
 from . import families, pricing
+from .transport import DeadlineTransport
 
 T = TypeVar("T")
 
@@ -60,11 +59,8 @@ DEFAULT_MODELS: dict[str, str] = {
 # Limits. A prediction that runs past its deadline is canceled (and not retried: a
 # retry would pay again for something that is not working).
 _DEADLINE_S = {"text": 300.0, "image": 300.0, "inpaint": 300.0, "video": 1200.0, "voice": 300.0}
-#: Longest ``Prefer: wait`` a create asks for (Replicate holds the answer up to 60 s),
-#: and the HTTP timeout outside a gateway call (a setup check).
+#: Longest ``Prefer: wait`` a create asks for (Replicate holds the answer up to 60 s).
 _HTTP_TIMEOUT_S = 60.0
-#: A cancel is what stops the billing: it gets this long even after the call's deadline.
-_CANCEL_TIMEOUT_S = 10.0
 _MAX_POLL_S = 5.0
 #: Predictions created at once (a video's clips; Replicate's rate limit is 600 a minute).
 _MAX_STARTS = 8
@@ -142,16 +138,13 @@ class ReplicateProvider:
                 api_token=token,
                 base_url=self._base_url,
                 timeout=httpx.Timeout(self.deadline_s, connect=10.0),
-                transport=_DeadlineTransport(httpx.HTTPTransport()),
+                transport=DeadlineTransport(httpx.HTTPTransport()),
             )
         return self._client
 
     def _call(self, what: str, fn: Callable[[], T], *, pays: bool = False) -> T:
-        """Run one HTTP exchange, turning the client's errors into ``ProviderError``.
-
-        ``pays``: the exchange may start paid work (a prediction's creation), so a
-        failure after the request may have reached Replicate is not retried.
-        """
+        """Run one HTTP exchange, turning the client's errors into ``ProviderError``;
+        one that ``pays`` (a create) is not retried once it may have reached Replicate."""
         import httpx
         from replicate.exceptions import ReplicateError, ReplicateException
 
@@ -279,11 +272,9 @@ class ReplicateProvider:
             raise
 
     def _start_all(self, client: Any, inputs: list[dict[str, Any]], started: list[Any]) -> None:
-        """Create every prediction at once, into ``started`` (in input order).
-
-        Together, not one by one: Replicate holds each answer until its prediction is
-        done (``Prefer: wait``), so creating a video's clips in turn would make them in turn.
-        """
+        """Create every prediction at once, into ``started`` (in input order): Replicate
+        holds each answer until its prediction is done (``Prefer: wait``), so creating a
+        video's clips one by one would make them one by one."""
         if len(inputs) == 1:
             started[0] = self._start(client, inputs[0])
             return
@@ -428,7 +419,6 @@ class ReplicateProvider:
         data = self._fetch_image_bytes(client, output, what)
         return decode_output(data, f"Replicate model {self.model}")
 
-
     def estimate(self, operation: str, params: dict[str, Any]) -> Cost:
         """What ``operation`` would cost with this model; unknown models are priced high."""
         return pricing.estimate(self.capability, self.model, operation, params)
@@ -449,7 +439,6 @@ def _first_url(output: Any) -> str | None:
     return None
 
 
-
 def _decode_data_uri(uri: str) -> bytes:
     header, _, payload = uri.partition(",")
     try:
@@ -458,31 +447,3 @@ def _decode_data_uri(uri: str) -> bytes:
     except (binascii.Error, ValueError):
         raise ProviderError("Replicate returned a data URI that does not decode.") from None
 
-
-class _DeadlineTransport:
-    """An httpx transport whose requests time out when the current call's deadline
-    passes (:func:`~adpipeline.providers.gateway.remaining`; outside a call, after
-    ``_HTTP_TIMEOUT_S``): a poll, a download or a schema read that hangs ends the call
-    on time.
-
-    A cancel gets ``_CANCEL_TIMEOUT_S`` of its own: it is often sent just after the
-    deadline, and it is what stops the billing.
-    """
-
-    def __init__(self, inner: Any) -> None:
-        self._inner = inner
-
-    def handle_request(self, request: Any) -> Any:
-        if request.method == "POST" and request.url.path.endswith("/cancel"):
-            left = _CANCEL_TIMEOUT_S
-        else:
-            left = remaining(_HTTP_TIMEOUT_S)
-        asked = request.extensions.get("timeout") or {}
-        request.extensions["timeout"] = {
-            phase: left if asked.get(phase) is None else min(asked[phase], left)
-            for phase in ("connect", "read", "write", "pool")
-        }
-        return self._inner.handle_request(request)
-
-    def close(self) -> None:
-        self._inner.close()
