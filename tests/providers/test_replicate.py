@@ -340,7 +340,11 @@ def test_an_input_error_is_not_retried_and_the_stage_can_be_retried(
         replicate.fail("create", 422, "- input.aspect_ratio: must be one of 1:1, 16:9")
     with pytest.raises(ap.ProviderError, match="did not accept the input"):
         p.story.approve()
-    assert len(replicate.calls("POST", "/v1/models/")) == 3  # each asked once
+    # Each asked at most once; a sheet not yet started when the first 422 came back is
+    # not started at all (on a busy machine), and its queued 422 is then left unused.
+    seeds = [r.body["input"]["seed"] for r in replicate.calls("POST", "/v1/models/")]
+    assert 1 <= len(seeds) <= 3 and len(seeds) == len(set(seeds))
+    replicate.failures.clear()
     p.story.approve()
     assert p.reference_images.status == "review" and len(p.reference_images.output) == 3
 
