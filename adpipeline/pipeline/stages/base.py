@@ -131,8 +131,8 @@ class Stage(Generic[OutputT, PlanT]):
             lambda: provider.interpret(self.name, text, item, story).model_dump(mode="json"),
         )
         plan = FeedbackPlan.model_validate(data)
-        changes = dict(plan.changes)
-        target = changes.pop("item", None)
+        changes = plan.changes.without_item()
+        target = plan.changes.item
         if target is not None and item is None:
             target = self._item_named_in_chat(session, target)
         else:
@@ -148,9 +148,9 @@ class Stage(Generic[OutputT, PlanT]):
             if changes:
                 state = s.stages[self.name]
                 state.pending = [*state.pending, Feedback(text=text, item=target, changes=changes)]
-                if self.name == "story" and changes.get("aspect") in ("16:9", "9:16", "1:1"):
+                if self.name == "story" and changes.aspect is not None:
                     # "it's for TikTok": the frame shape is the brief's, so change it there.
-                    s.brief = s.brief.model_copy(update={"aspect": changes["aspect"]})
+                    s.brief = s.brief.model_copy(update={"aspect": changes.aspect})
             s.ledger = s.ledger + gateway.ledger
 
         self.pipeline._update(change)
