@@ -1,7 +1,8 @@
 """Plain, validated data: the session and everything in it.
 
-Nothing here does I/O or imports another adpipeline module except ``errors``;
-every other layer builds on these types.
+Nothing here does I/O or imports another adpipeline module except ``errors``,
+``snapshot`` and ``adjustments`` (what feedback changes); every other layer builds on
+these types.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from ..adjustments import Adjustments
 from ..errors import InvalidInput
-from ..models import Adjustments
 from .colors import RGB, color_rgb
 
 _LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)

@@ -19,10 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..adjustments import Adjustments
 from ..errors import InvalidInput
 from ..models import (
     FRAME_SIZES,
-    Adjustments,
     AudioSettings,
     Brief,
     Feedback,

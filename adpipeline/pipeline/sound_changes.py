@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models import AudioSettings, Changes
+from ..adjustments import Changes
+from ..models import AudioSettings
 
 
 def apply_changes(settings: AudioSettings, changes: Changes) -> AudioSettings:

@@ -13,7 +13,8 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..models import Adjustments, AssetKind, Brief, Changes, Feedback, StageName, Story
+from ..adjustments import Adjustments, Changes
+from ..models import AssetKind, Brief, Feedback, StageName, Story
 
 Capability = Literal["text", "image", "inpaint", "video", "voice", "music"]
 CAPABILITIES: tuple[Capability, ...] = ("text", "image", "inpaint", "video", "voice", "music")

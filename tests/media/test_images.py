@@ -13,10 +13,10 @@ import pytest
 from PIL import Image
 
 import adpipeline as ap
+from adpipeline.adjustments import Adjustments
 from adpipeline.media import adjustments as adj
 from adpipeline.media import colors
 from adpipeline.media import images as im
-from adpipeline.models import Adjustments
 
 
 def chunk(kind: bytes, payload: bytes) -> bytes:

@@ -19,9 +19,10 @@ import numpy as np
 import pytest
 
 import adpipeline as ap
+from adpipeline.adjustments import Changes
 from adpipeline.media import audio as mixing
 from adpipeline.media.ffmpeg import ffmpeg_exe
-from adpipeline.models import AudioSettings, Changes
+from adpipeline.models import AudioSettings
 from adpipeline.pipeline import entry, sound, sound_changes
 from adpipeline.providers.offline import voice as piper_voice
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ...models import Changes, StageName, Story
+from ...adjustments import Changes
+from ...models import StageName, Story
 from ..base import FeedbackPlan
 from ..shared.intent import APPROVE as _APPROVE
 from ..shared.intent import NEGATED_APPROVE as _NEGATED_APPROVE

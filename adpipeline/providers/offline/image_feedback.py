@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
+from ...adjustments import Changes
 from ...media.colors import find_color
-from ...models import Changes, Story
+from ...models import Story
 from .references import LAST, find_reference, find_sheet
 from .vocabulary import TIMES_OF_DAY, find_setting, find_word
 

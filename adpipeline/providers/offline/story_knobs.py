@@ -12,7 +12,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 
-from ...models import Brief, Changes, Story
+from ...adjustments import Changes
+from ...models import Brief, Story
 from ..shared.timing import MIN_SCENES, most_scenes
 from .brief import parse_brief
 from .vocabulary import COLORS, GENERIC, Family, find_family

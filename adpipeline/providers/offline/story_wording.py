@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ...models import Changes, Story
+from ...adjustments import Changes
+from ...models import Story
 from .brief import find_offer, platform_and_aspect
 from .language import find_durations, restore_quotes
 from .references import LAST, find_reference

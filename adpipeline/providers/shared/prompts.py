@@ -10,7 +10,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ...models import Brief, Changes, Feedback, StageName, Story
+from ...adjustments import Changes
+from ...models import Brief, Feedback, StageName, Story
 from ..base import FeedbackPlan, ImageRequest
 from .intent import asked_action
 from .sound_feedback import sound_changes

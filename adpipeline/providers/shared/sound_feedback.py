@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
+from ...adjustments import Changes
 from ...media.music import MOOD_WORDS
-from ...models import Changes
 
 _MUSIC = r"(?:music|soundtrack|bed|score|song|track)"
 

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 import adpipeline as ap
-from adpipeline.models import Adjustments
+from adpipeline.adjustments import Adjustments
 from adpipeline.providers.base import ImageRequest
 from adpipeline.providers.offline import draw
 from adpipeline.providers.offline.feedback import interpret

@@ -26,10 +26,10 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageEnhance
 
+from ....adjustments import Adjustments
 from ....media.adjustments import apply_adjustments
 from ....media.images import encode_png
 from ....media.text import draw_headline
-from ....models import Adjustments
 from ...base import ImageRequest
 from .frames import draw_frame
 from .plan import make_plan
