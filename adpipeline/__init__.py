@@ -5,6 +5,7 @@
 >>> p.story.approve()                                             # doctest: +SKIP
 """
 
+from .adjustments import Adjustments, Changes
 from .errors import (
     AdPipelineError,
     BudgetExceeded,
@@ -50,11 +51,11 @@ from .pipeline import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "AdPipelineError", "AudioSettings", "Brief", "BudgetExceeded", "ConflictError", "CorruptBlob",
-    "Feedback", "ImageAsset", "ImageItem", "ImageStage", "InvalidInput", "LedgerEntry", "Message",
-    "Pipeline", "ProviderError", "ReferenceImagesStage", "Scene", "Session", "SessionNotFound",
-    "SessionSummary", "Stage", "StageError", "StoreCorrupt", "StoreError", "Story", "StoryStage",
-    "StoryboardStage", "Version", "VideoAsset", "VideoOutput", "VideoStage",
-    "__version__", "batch", "resume", "sessions", "start",
+    "AdPipelineError", "Adjustments", "AudioSettings", "Brief", "BudgetExceeded", "Changes",
+    "ConflictError", "CorruptBlob", "Feedback", "ImageAsset", "ImageItem", "ImageStage",
+    "InvalidInput", "LedgerEntry", "Message", "Pipeline", "ProviderError", "ReferenceImagesStage",
+    "Scene", "Session", "SessionNotFound", "SessionSummary", "Stage", "StageError", "StoreCorrupt",
+    "StoreError", "Story", "StoryStage", "StoryboardStage", "Version", "VideoAsset", "VideoOutput",
+    "VideoStage", "__version__", "batch", "resume", "sessions", "start",
 ]
 

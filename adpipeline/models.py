@@ -1,7 +1,8 @@
 """Plain, validated data: the session and everything in it.
 
-Nothing here does I/O or imports another adpipeline module except ``errors``;
-every other layer builds on these types.
+Nothing here does I/O or imports another adpipeline module except ``errors``,
+``snapshot`` and ``adjustments`` (what feedback changes); every other layer builds on
+these types.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
+from .adjustments import Adjustments, Changes
 from .errors import InvalidInput
-from .snapshot import SNAPSHOT_MARK, SNAPSHOT_REFUSAL
+from .snapshot import SnapshotModel
 
 Aspect = Literal["16:9", "9:16", "1:1"]
 StageName = Literal["story", "reference_images", "storyboard", "video"]
@@ -72,31 +74,8 @@ def check_stage(name: object) -> StageName:
     return name
 
 
-class _Model(BaseModel):
+class _Model(SnapshotModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        # A history record refuses with pydantic's own "frozen" error.
-        if self.__dict__.get(SNAPSHOT_MARK) and not self.model_config.get("frozen"):
-            raise AttributeError(SNAPSHOT_REFUSAL)
-        super().__setattr__(name, value)
-
-    # Copies (``model_copy`` uses the first two) and pickled copies can be changed, even
-    # of a snapshot's part.
-    def __copy__(self) -> Any:
-        copied = super().__copy__()
-        copied.__dict__.pop(SNAPSHOT_MARK, None)
-        return copied
-
-    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Any:
-        copied = super().__deepcopy__(memo)
-        copied.__dict__.pop(SNAPSHOT_MARK, None)
-        return copied
-
-    def __getstate__(self) -> dict[Any, Any]:
-        state = super().__getstate__()
-        state["__dict__"] = {k: v for k, v in state["__dict__"].items() if k != SNAPSHOT_MARK}
-        return state
 
 
 class _Record(_Model):
@@ -231,7 +210,8 @@ class ImageAsset(_Model):
     source: Literal["generated", "inpainted", "uploaded"] = "generated"
     scene: int | None = None
     references: list[str] = Field(default_factory=list)
-    adjustments: dict[str, Any] = Field(default_factory=dict)
+    #: What feedback asked of this picture so far; a redraw adds to it.
+    adjustments: Adjustments = Field(default_factory=Adjustments)
     note: str = ""
     #: The picture already shows its scene's on-screen text as the ad's headline.
     shows_headline: bool = False
@@ -303,7 +283,7 @@ class Version(_Record):
 class Feedback(_Model):
     text: str
     item: int | None = None
-    changes: dict[str, Any] = Field(default_factory=dict)
+    changes: Changes = Field(default_factory=Changes)
     time: datetime = Field(default_factory=now)
 
 

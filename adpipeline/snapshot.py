@@ -56,6 +56,33 @@ class _FrozenDict(dict[Any, Any]):
         return (dict, (dict(self),))
 
 
+class SnapshotModel(BaseModel):
+    """A changeable model that refuses changes once it is part of a snapshot."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # A history record refuses with pydantic's own "frozen" error.
+        if self.__dict__.get(SNAPSHOT_MARK) and not self.model_config.get("frozen"):
+            raise AttributeError(SNAPSHOT_REFUSAL)
+        super().__setattr__(name, value)
+
+    # Copies (``model_copy`` uses the first two) and pickled copies can be changed, even
+    # of a snapshot's part.
+    def __copy__(self) -> Any:
+        copied = super().__copy__()
+        copied.__dict__.pop(SNAPSHOT_MARK, None)
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Any:
+        copied = super().__deepcopy__(memo)
+        copied.__dict__.pop(SNAPSHOT_MARK, None)
+        return copied
+
+    def __getstate__(self) -> dict[Any, Any]:
+        state = super().__getstate__()
+        state["__dict__"] = {k: v for k, v in state["__dict__"].items() if k != SNAPSHOT_MARK}
+        return state
+
+
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 

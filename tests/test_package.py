@@ -12,8 +12,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "adpipeline"
 #: Lower layers first; a module may import its own layer and the ones before it.
-LAYERS = ["errors", "snapshot", "models", "store", "media", "providers", "pipeline", "refine", "review",
-          "cli", "tools", "ui"]
+LAYERS = ["errors", "snapshot", "adjustments", "models", "store", "media", "providers", "pipeline",
+          "refine", "review", "cli", "tools", "ui"]
 MAX_LINES = 450
 
 

@@ -4,12 +4,12 @@ contrast", "a red tint"), in steps, each moving the measured quantity the asked 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
+from ..adjustments import Adjustments
 from ..errors import InvalidInput
 from .colors import RGB, color_rgb
 
@@ -121,20 +121,18 @@ def tint(img: Image.Image, color: str | RGB, strength: float = 0.3) -> Image.Ima
     return _to_image(arr * (1.0 - strength) + np.clip(target, 0, 255) * strength)
 
 
-def apply_adjustments(img: Image.Image, adjustments: Mapping[str, Any]) -> Image.Image:
-    """Apply the measurable keys of ``adjustments`` in a fixed order.
-
-    Known keys: ``color`` (a name, tint), ``warmth``, ``contrast``, ``brightness``
-    (steps). Other keys (``setting``, ``framing``) belong to the renderer and are
-    ignored here.
+def apply_adjustments(img: Image.Image, adjustments: Adjustments) -> Image.Image:
+    """Apply the measurable adjustments in a fixed order: ``color`` (a tint),
+    ``warmth``, ``contrast``, ``brightness`` (steps). The others (``setting``,
+    ``framing`` ...) belong to the renderer and are ignored here.
     """
     out = img.convert("RGB")
-    if adjustments.get("color"):
-        out = tint(out, adjustments["color"], 0.3)
-    if adjustments.get("warmth"):
-        out = adjust_warmth(out, adjustments["warmth"])
-    if adjustments.get("contrast"):
-        out = adjust_contrast(out, adjustments["contrast"])
-    if adjustments.get("brightness"):
-        out = adjust_brightness(out, adjustments["brightness"])
+    if adjustments.color:
+        out = tint(out, adjustments.color, 0.3)
+    if adjustments.warmth:
+        out = adjust_warmth(out, adjustments.warmth)
+    if adjustments.contrast:
+        out = adjust_contrast(out, adjustments.contrast)
+    if adjustments.brightness:
+        out = adjust_brightness(out, adjustments.brightness)
     return out

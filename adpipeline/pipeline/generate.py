@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..adjustments import Adjustments
 from ..errors import InvalidInput
 from ..models import (
     FRAME_SIZES,
@@ -195,18 +196,12 @@ def draw_images(
         if old is not None and not fresh and not mine and old.source != "generated":
             slots.append(old)  # an inpainted or uploaded item is the person's work: keep it
             continue
-        adjustments = dict(old.adjustments) if old is not None and not fresh else {}
+        adjustments = old.adjustments if old is not None and not fresh else Adjustments()
         for f in mine:
-            for key, value in f.changes.items():
-                if key == "item":
-                    continue
-                if key in ("brightness", "warmth", "contrast", "saturation"):
-                    adjustments[key] = adjustments.get(key, 0) + value
-                else:
-                    adjustments[key] = value
+            adjustments = adjustments.plus(f.changes)
         seed = old.seed if old is not None and (mine or not fresh) else seeds[i]
-        if adjustments.get("setting"):
-            request = request.model_copy(update={"setting": adjustments["setting"]})
+        if adjustments.setting:
+            request = request.model_copy(update={"setting": adjustments.setting})
         todo.append((i, request.model_copy(update={"seed": seed, "adjustments": adjustments})))
         slots.append(None)
 
@@ -237,7 +232,7 @@ def draw_images(
             kind=request.kind, label=request.label, prompt=request.prompt, blob=name,
             width=request.width, height=request.height, seed=request.seed,
             references=list(references),
-            adjustments=dict(request.adjustments),
+            adjustments=request.adjustments.model_copy(),
             shows_headline=request.kind == "frame" and bool(request.on_screen_text)
             and getattr(provider, "draws_headline", False),
             note=note or "",

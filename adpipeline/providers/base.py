@@ -13,6 +13,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..adjustments import Adjustments, Changes
 from ..models import AssetKind, Brief, Feedback, StageName, Story
 
 Capability = Literal["text", "image", "inpaint", "video", "voice", "music"]
@@ -36,7 +37,7 @@ class FeedbackPlan(_Request):
     """What the interpreter made of one chat message."""
 
     reply: str
-    changes: dict[str, Any] = Field(default_factory=dict)
+    changes: Changes = Field(default_factory=Changes)
     action: Literal["regenerate", "approve"] | None = None
     understood: bool = True
 
@@ -64,9 +65,8 @@ class ImageRequest(_Request):
     camera: str = "medium"
     action: str = ""
     on_screen_text: str = ""
-    #: Measurable feedback already applied: {"brightness": +1, "warmth": -1,
-    #: "color": "red", "contrast": +1, "setting": "beach", "framing": "close-up"}.
-    adjustments: dict[str, Any] = Field(default_factory=dict)
+    #: What feedback asked of this picture so far ("brighter", "at night" ...).
+    adjustments: Adjustments = Field(default_factory=Adjustments)
 
 
 class VideoRequest(_Request):

@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 import adpipeline as ap
+from adpipeline.adjustments import Adjustments
 from adpipeline.media import adjustments as adj
 from adpipeline.media import colors
 from adpipeline.media import images as im
@@ -223,9 +224,9 @@ def test_tint_moves_colours_toward_the_named_colour() -> None:
 
 def test_apply_adjustments_uses_the_measurable_keys_and_ignores_the_rest() -> None:
     img = Image.fromarray(scene())
-    same = adj.apply_adjustments(img, {"setting": "beach", "framing": "wide"})
+    same = adj.apply_adjustments(img, Adjustments(setting="beach", framing="wide"))
     assert np.array_equal(np.asarray(same), scene())
-    brighter = adj.apply_adjustments(img, {"brightness": 1, "color": "blue"})
+    brighter = adj.apply_adjustments(img, Adjustments(brightness=1, color="blue"))
     assert adj.luminance(brighter).mean() > adj.luminance(img).mean()
 
 

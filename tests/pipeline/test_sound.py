@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 import adpipeline as ap
+from adpipeline.adjustments import Changes
 from adpipeline.media import audio as mixing
 from adpipeline.media.ffmpeg import ffmpeg_exe
 from adpipeline.models import AudioSettings
@@ -178,12 +179,12 @@ def test_without_the_voice_extra_the_ad_says_so_once_and_keeps_subtitles(
 
 def test_sound_settings_follow_feedback() -> None:
     settings = AudioSettings()
-    for change in ({"speed_factor": 0.85}, {"voice": "female"}, {"music": "calm"},
-                   {"music_db_delta": -6.0}):
+    for change in (Changes(speed_factor=0.85), Changes(voice="female"), Changes(music="calm"),
+                   Changes(music_db_delta=-6.0)):
         settings = sound_changes.apply_changes(settings, change)
     assert settings.speed == pytest.approx(0.85)
     assert (settings.voice, settings.music, settings.music_db) == ("female", "calm", -6.0)
-    assert sound_changes.apply_changes(settings, {"music": "off"}).music == "off"
+    assert sound_changes.apply_changes(settings, Changes(music="off")).music == "off"
 
 
 def test_a_slower_voice_makes_longer_lines(tmp_path: Path) -> None:

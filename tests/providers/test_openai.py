@@ -93,6 +93,25 @@ def test_feedback_goes_to_the_model_and_its_reply_comes_back(openai: FakeOpenAI,
     assert "make it funnier" in json.dumps(openai.requests[-1].body)
 
 
+def test_changes_a_model_adds_to_its_reply_are_not_applied(openai: FakeOpenAI,
+                                                           home: Path) -> None:
+    # A server that ignores the schema may answer with changes of its own, unknown or
+    # out of range: the reply is shown, and only the person's words go to the picture.
+    openai.reply(200, completion(_story_json()))
+    p = ap.start("30 s ad for Aurora", providers={"text": "openai"}, home=home)
+    p.story.approve()
+    openai.reply(200, completion(json.dumps({
+        "reply": "Brighter, and I'll make it sparkle.", "action": None,
+        "changes": {"brightness": 99, "sparkle": True, "framing": "fisheye"}})))
+    assert p.reference_images.feedback("the product sheet brighter") == \
+        "Brighter, and I'll make it sparkle."
+    (asked,) = p.reference_images.pending
+    assert asked.changes.model_dump() == {"instruction": "the product sheet brighter"}
+    p.reference_images.regenerate()
+    drawn = {i.asset.adjustments.model_dump()["instruction"] for i in p.reference_images.output}
+    assert drawn == {"the product sheet brighter"}
+
+
 def test_a_model_cannot_approve_what_the_person_did_not(openai: FakeOpenAI, home: Path) -> None:
     openai.reply(200, completion(_story_json()))
     p = ap.start("30 s ad for Aurora", providers={"text": "openai"}, home=home)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from ...errors import BudgetExceeded, InvalidInput, StageError
+from pydantic import ValidationError
+
+from ...errors import BudgetExceeded, InvalidInput, ProviderError, StageError
 from ...models import STAGES, Feedback, Message, Session, StageName, Status, Story, Version
 from ...providers import Providers
 from ...providers.base import FeedbackPlan
@@ -130,9 +132,20 @@ class Stage(Generic[OutputT, PlanT]):
              "story": story.model_dump(mode="json") if story else None},
             lambda: provider.interpret(self.name, text, item, story).model_dump(mode="json"),
         )
-        plan = FeedbackPlan.model_validate(data)
-        changes = dict(plan.changes)
-        target = changes.pop("item", None)
+        try:
+            plan = FeedbackPlan.model_validate(data)
+        except ValidationError as exc:
+            # A plan is read the same way from a provider and from the call cache: keys it
+            # does not know are dropped, but a value out of range or of the wrong type
+            # would turn the wrong knob, so the message is refused as a whole.
+            wrong = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:3])
+            raise ProviderError(
+                f"the text provider {provider.name} read this message as a change that cannot be "
+                f"made ({wrong}); nothing was changed. Say it in other words, or use another "
+                "text provider."
+            ) from None
+        changes = plan.changes.without_item()
+        target = plan.changes.item
         if target is not None and item is None:
             target = self._item_named_in_chat(session, target)
         else:
@@ -148,9 +161,9 @@ class Stage(Generic[OutputT, PlanT]):
             if changes:
                 state = s.stages[self.name]
                 state.pending = [*state.pending, Feedback(text=text, item=target, changes=changes)]
-                if self.name == "story" and changes.get("aspect") in ("16:9", "9:16", "1:1"):
+                if self.name == "story" and changes.aspect is not None:
                     # "it's for TikTok": the frame shape is the brief's, so change it there.
-                    s.brief = s.brief.model_copy(update={"aspect": changes["aspect"]})
+                    s.brief = s.brief.model_copy(update={"aspect": changes.aspect})
             s.ledger = s.ledger + gateway.ledger
 
         self.pipeline._update(change)

@@ -11,7 +11,7 @@ from ..context import Context
 from ..generate import derive_seed, images_of
 from ..outputs import VideoOutput
 from ..rules import add_version, require_open
-from ..sound_changes import SOUND_KEYS, apply_changes
+from ..sound_changes import apply_changes
 from .base import Apply, Stage, note_of
 
 
@@ -77,12 +77,13 @@ class VideoStage(Stage[VideoOutput, RenderPlan]):
             transition, audio = first.transition_s, first.audio
             pending = s.stages["video"].pending
             for f in pending:
-                transition = float(f.changes.get("transition_s", transition))
+                if f.changes.transition_s is not None:
+                    transition = f.changes.transition_s
                 audio = apply_changes(audio, f.changes)
             seed = derive_seed(s.brief, "video", len(s.stages["video"].versions))
             previous = s.stages["video"].output
             if (pending and previous is not None and previous.video is not None
-                    and all(set(f.changes) <= set(SOUND_KEYS) for f in pending)):
+                    and all(f.changes.only_sound() for f in pending)):
                 # Only the sound changes: the same pictures (and the render is cached).
                 seed = previous.video.seed
             return RenderPlan(first.frames, transition, seed, audio)

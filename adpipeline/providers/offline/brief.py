@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...models import Aspect
 from .brief_names import find_product_name
 from .language import find_durations
 from .vocabulary import FAMILIES, GENERIC, TONES, Family, find_family
@@ -320,7 +321,7 @@ def _avoid(text: str) -> list[str]:
 
 # platform, aspect and duration ----------------------------------------------
 
-_PLATFORMS: list[tuple[str, str, str]] = [
+_PLATFORMS: list[tuple[str, str, Aspect]] = [
     # (pattern, platform name, aspect): the most specific placements first.
     (r"instagram\s+(?:reels?|stor(?:y|ies))|\big\s+(?:reels?|stor(?:y|ies))", "Instagram Reels", "9:16"),
     (r"youtube\s+shorts|\bshorts\b", "YouTube Shorts", "9:16"),
@@ -337,7 +338,7 @@ _PLATFORMS: list[tuple[str, str, str]] = [
     (r"twitter|\bx\.com\b", "X", "16:9"),
     (r"website|homepage|landing page|web banner", "website", "16:9"),
 ]
-_EXPLICIT_ASPECT: list[tuple[str, str]] = [
+_EXPLICIT_ASPECT: list[tuple[str, Aspect]] = [
     (r"\b9\s*[:x×/]\s*16\b|\bvertical\b|\bportrait\b|\bfull[- ]screen mobile\b", "9:16"),
     (r"\b1\s*[:x×/]\s*1\b|\bsquare\b", "1:1"),
     (r"\b16\s*[:x×/]\s*9\b|\blandscape\b|\bwidescreen\b|\bhorizontal\b", "16:9"),
@@ -345,10 +346,11 @@ _EXPLICIT_ASPECT: list[tuple[str, str]] = [
 ]
 
 
-def platform_and_aspect(text: str) -> tuple[str | None, str | None]:
+def platform_and_aspect(text: str) -> tuple[str | None, Aspect | None]:
     """The platform a brief names and the aspect it implies; a stated shape ("square",
     "vertical", "16:9") wins over the platform's usual one."""
-    platform, aspect = None, None
+    platform: str | None = None
+    aspect: Aspect | None = None
     for pattern, name, shape in _PLATFORMS:
         if re.search(pattern, text, re.I):
             platform, aspect = name, shape

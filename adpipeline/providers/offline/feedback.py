@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
 
+from ...adjustments import Changes
 from ...models import StageName, Story
 from ..base import FeedbackPlan
 from ..shared.intent import APPROVE as _APPROVE
@@ -95,7 +95,7 @@ def interpret(stage: StageName, text: str, item: int | None, story: Story | None
     raw_clauses = split_clauses(masked)
     clauses = [correct_typos(c, _vocabulary()) for c in raw_clauses]
     masked = correct_typos(masked, _vocabulary())
-    changes: dict[str, Any] = {}
+    changes = Changes()
     said: list[str] = []
     unmapped: list[str] = []
     if stage == "story":
@@ -117,7 +117,7 @@ def interpret(stage: StageName, text: str, item: int | None, story: Story | None
         if found is not None:
             item = found
         if item is not None and changes:
-            changes["item"] = item
+            changes.item = item
             which = "the last item" if item == -1 else f"item {item + 1}"
             if said:
                 said[-1] = f"{said[-1]} on {which}"
@@ -163,19 +163,19 @@ def _missed(unmapped: list[str], help_text: str) -> str:
     return f" I could not map {parts}, so that part is left as it is. {help_text}"
 
 
-def _video_changes(message: str) -> tuple[dict[str, Any], list[str]]:
+def _video_changes(message: str) -> tuple[Changes, list[str]]:
     changes, said = sound_changes(message)
     if changes:
         return changes, said
     lowered = message.lower()
     if re.search(r"\b(no|without|remove the|cut the|hard cuts?)\b.*\b(transitions?|fades?)\b|"
                  r"\bhard cuts?\b", lowered):
-        return {"transition_s": 0.0}, ["use hard cuts between shots"]
+        return Changes(transition_s=0.0), ["use hard cuts between shots"]
     if re.search(r"\b(longer|slower|softer)\s+(transitions?|fades?|crossfades?)\b", lowered):
-        return {"transition_s": 1.0}, ["use slower one-second crossfades"]
+        return Changes(transition_s=1.0), ["use slower one-second crossfades"]
     if re.search(r"\b(shorter|quicker|faster)\s+(transitions?|fades?|crossfades?)\b", lowered):
-        return {"transition_s": 0.25}, ["use quick quarter-second crossfades"]
-    return {}, []
+        return Changes(transition_s=0.25), ["use quick quarter-second crossfades"]
+    return Changes(), []
 
 
 def _join(parts: list[str]) -> str:

@@ -10,8 +10,8 @@ adds saturation and contrast; "shift frame 3 to nighttime" relights it; "zoom ou
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from ...adjustments import Changes
 from ...media.colors import find_color
 from ...models import Story
 from .references import LAST, find_reference, find_sheet
@@ -27,8 +27,7 @@ _PRODUCT = re.compile(r"\b(?:product|bottle|can|packaging|pack|box|shoe|shoes|sn
 _STRONG = re.compile(r"\b(?:way|much|far|very|really|a lot|super|so|extremely|too)\b", re.I)
 
 
-def image_clause(clause: str, story: Story | None, changes: dict[str, Any],
-                 said: list[str]) -> bool:
+def image_clause(clause: str, story: Story | None, changes: Changes, said: list[str]) -> bool:
     """Read one clause into ``changes`` (adjustments) and ``said``; return whether
     anything was understood."""
     low = clause.lower()
@@ -37,46 +36,46 @@ def image_clause(clause: str, story: Story | None, changes: dict[str, Any],
     if re.search(r"\b(?:too dark|underexposed|brighter|lighter|more light|sunnier|less dark|"
                  r"brighten|lighten|light it up|can'?t see|gloomy|murky|dim)\b", low) and not \
             re.search(r"\b(?:too (?:bright|light)|overexposed)\b", low):
-        changes["brightness"] = changes.get("brightness", 0) + steps
+        changes.brightness = (changes.brightness or 0) + steps
         said.append("brighten it" if steps == 1 else "brighten it a lot")
         found = True
     elif re.search(r"\b(?:too bright|too light|overexposed|darker|moodier|dimmer|less bright|"
                    r"darken|blown out|tone down the light)\b", low):
-        changes["brightness"] = changes.get("brightness", 0) - steps
+        changes.brightness = (changes.brightness or 0) - steps
         said.append("darken it" if steps == 1 else "darken it a lot")
         found = True
     if re.search(r"\b(?:too (?:muted|dull|grey|gray|flat|desaturated|pale)|washed[- ]out|"
                  r"dull|flat colou?rs?|lifeless|more punch|punchier|pop|"
                  r"more vivid|vivid|vibrant|more saturat\w*|saturate|more colou?rful|"
                  r"richer colou?rs?|boost the colou?rs?)\b", low):
-        changes["saturation"] = changes.get("saturation", 0) + 1
+        changes.saturation = (changes.saturation or 0) + 1
         said.append("make the colours richer")
         found = True
     elif re.search(r"\b(?:muted|desaturate\w*|less saturated|too saturated|too colou?rful|"
                    r"garish|softer colou?rs?|tone down the colou?rs?|pastel)\b", low):
-        changes["saturation"] = changes.get("saturation", 0) - 1
+        changes.saturation = (changes.saturation or 0) - 1
         said.append("mute the colours")
         found = True
     elif re.search(r"\b(?:black and white|black-and-white|greyscale|grayscale|monochrome|b&w)\b",
                    low):
-        changes["saturation"] = -3
+        changes.saturation = -3
         said.append("take the colour out")
         found = True
     if re.search(r"\b(?:warmer|warm (?:it )?up|cozier|cosier|more golden)\b", low):
-        changes["warmth"] = changes.get("warmth", 0) + 1
+        changes.warmth = (changes.warmth or 0) + 1
         said.append("warm the colours")
         found = True
     elif re.search(r"\b(?:cooler|colder|cool it down|icier|too warm|too orange|too yellow)\b", low):
-        changes["warmth"] = changes.get("warmth", 0) - 1
+        changes.warmth = (changes.warmth or 0) - 1
         said.append("cool the colours")
         found = True
     if re.search(r"\b(?:more contrast|punch|punchier|higher contrast|more pop|crisper|"
                  r"washed[- ]out|flat)\b", low) and not re.search(r"\bflat colou?rs?\b", low):
-        changes["contrast"] = changes.get("contrast", 0) + 1
+        changes.contrast = (changes.contrast or 0) + 1
         said.append("add contrast")
         found = True
     elif re.search(r"\b(?:less contrast|softer|lower contrast|too harsh|too contrasty)\b", low):
-        changes["contrast"] = changes.get("contrast", 0) - 1
+        changes.contrast = (changes.contrast or 0) - 1
         said.append("soften the contrast")
         found = True
     when = find_word(low, TIMES_OF_DAY)
@@ -84,41 +83,41 @@ def image_clause(clause: str, story: Story | None, changes: dict[str, Any],
         when = "night"
     if when and re.search(r"\b(?:to|into|at|make it|set|shift|change|turn|night|nighttime|"
                           r"sunset|sunrise|dusk|dawn|evening|morning|golden hour)\b", low):
-        changes["time_of_day"] = when
+        changes.time_of_day = when
         said.append(f"relight it for {when}")
         found = True
     color = find_color(clause)
     color_name = color[0] if color else None
     if color_name and (_OUTFIT.search(low) or _DRESS.search(low)):
-        changes["outfit"] = color_name
+        changes.outfit = color_name
         said.append(f"dress the character in {color_name}")
         found = True
     elif color_name and _PRODUCT.search(low):
-        changes["product_color"] = color_name
+        changes.product_color = color_name
         said.append(f"make the product {color_name}")
         found = True
-    elif color_name and changes.get("saturation", 0) > -3:
-        changes["color"] = color_name
+    elif color_name and (changes.saturation or 0) > -3:
+        changes.color = color_name
         said.append(f"shift the background toward {color_name}")
         found = True
     setting = find_setting(low)
     if setting and re.search(r"\b(?:on|in|at|to|into|move|set)\b", low) and not \
             re.search(r"\bthe\s+\w+\s+(?:frame|shot|image|scene)\b", low):
-        changes["setting"] = setting
+        changes.setting = setting
         said.append(f"move it to the {setting}")
         found = True
     if re.search(r"\b(?:close[- ]?up|closer|zoom(?:ed)? in|tighter|push in|crop in|"
                  r"focus on the product|product shot|hero shot)\b", low):
-        changes["framing"] = "close-up"
+        changes.framing = "close-up"
         said.append("frame it closer" + (" on the product" if "product" in low else ""))
         found = True
     elif re.search(r"\b(?:wider|wide shot|zoom(?:ed)? out|pull back|further away|show more|"
                    r"too close|too tight|step back)\b", low):
-        changes["framing"] = "wide"
+        changes.framing = "wide"
         said.append("frame it wider")
         found = True
     elif re.search(r"\bmedium shot\b|\bmid[- ]shot\b", low):
-        changes["framing"] = "medium"
+        changes.framing = "medium"
         said.append("frame it as a medium shot")
         found = True
     return found

@@ -110,20 +110,20 @@ def _tone(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: Stor
     if wanted:
         # "less corporate, more playful": the wish stated last is the one to follow.
         tone = sorted(wanted)[-1][1] if unwanted else sorted(wanted)[0][1]
-        plan.changes["tone"] = tone
+        plan.changes.tone = tone
         plan.said.append(f"switch the tone to {tone}")
     if "salesy" in unwanted:
-        plan.changes["focus"] = "benefits"
+        plan.changes.focus = "benefits"
         plan.said.append("stop selling so hard and lead with benefits")
     if "cheesy" in unwanted and not wanted:
-        plan.changes["tone"] = "serious" if current in ("humorous", "emotional") else "friendly"
-        plan.said.append(f"tone it down to {plan.changes['tone']}")
-    away = [t for t in dict.fromkeys(unwanted) if t in TONES and t != plan.changes.get("tone")]
+        plan.changes.tone = "serious" if current in ("humorous", "emotional") else "friendly"
+        plan.said.append(f"tone it down to {plan.changes.tone}")
+    away = [t for t in dict.fromkeys(unwanted) if t in TONES and t != plan.changes.tone]
     for tone in away:
         plan.said.append("keep jokes out" if tone == "humorous" else f"keep it away from {tone}")
     if not wanted and current in away:
-        plan.changes["tone"] = _AWAY_FROM[current]
-        plan.said.append(f"switch the tone to {plan.changes['tone']}")
+        plan.changes.tone = _AWAY_FROM[current]
+        plan.said.append(f"switch the tone to {plan.changes.tone}")
     return True
 
 
@@ -143,15 +143,15 @@ def _focus(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: Sto
     match = re.search(rf"(?<![\w-])(?:{'|'.join(re.escape(w) for w in FOCUSES[found])})", low)
     before = low[max(0, match.start() - 30):match.start()] if match else ""
     if _NEGATIVE_BEFORE.search(before) and not re.search(r"\bmore\s+$", before):
-        if story is not None and story.focus != found and "focus" not in plan.changes:
+        if story is not None and story.focus != found and plan.changes.focus is None:
             plan.said.append(f"keep {found} out of focus")
             return True
-        plan.changes["focus"] = "benefits" if found != "benefits" else "features"
-        plan.said.append(f"move the focus from {found} to {plan.changes['focus']}")
+        plan.changes.focus = "benefits" if found != "benefits" else "features"
+        plan.said.append(f"move the focus from {found} to {plan.changes.focus}")
         return True
     if found == "price" and not asks:
         return False
-    plan.changes["focus"] = found
+    plan.changes.focus = found
     plan.said.append(f"focus on {'price and the offer' if found == 'price' else found}")
     return True
 
@@ -271,7 +271,7 @@ def _relative_length(low: str, current: int) -> int | None:
 
 def _set_length(plan: StoryPlan, seconds: int, current: int) -> bool:
     seconds = max(5, min(180, seconds))
-    plan.changes["duration_s"] = seconds
+    plan.changes.duration_s = seconds
     plan.said.append(f"make it {seconds} seconds long" if seconds != current
                      else f"keep it at {seconds} seconds")
     return True
@@ -293,7 +293,7 @@ def _scene_count(plan: StoryPlan, clause: str, low: str, quotes: list[str],
     if relative:
         n = int(number_value(relative.group(1) or relative.group(2)) or 1)
         more = "more" in relative.group(0) or "extra" in relative.group(0)
-        plan.changes["scenes_delta"] = plan.changes.get("scenes_delta", 0) + (n if more else -n)
+        plan.changes.scenes_delta = (plan.changes.scenes_delta or 0) + (n if more else -n)
         plan.said.append(f"{'add' if more else 'drop'} {n} scene{'s' if n > 1 else ''}")
         return True
     exact = re.search(rf"\b(?:only|just|exactly|use|with|in|make it|to|into)?\s*({NUMBER})\s+"
@@ -303,13 +303,13 @@ def _scene_count(plan: StoryPlan, clause: str, low: str, quotes: list[str],
         match = drop or add
         assert match is not None
         count = int(number_value(match.group(1) or "1") or 1)
-        plan.changes["scenes_delta"] = plan.changes.get("scenes_delta", 0) + sign * count
+        plan.changes.scenes_delta = (plan.changes.scenes_delta or 0) + sign * count
         plan.said.append(f"{'drop' if drop else 'add'} {count} scene{'s' if count > 1 else ''}")
         return True
     if exact:
         value = number_value(exact.group(1))
         if value and value >= 1:
-            plan.changes["scenes"] = int(value)
+            plan.changes.scenes = int(value)
             plan.said.append(f"use {int(value)} scenes")
             return True
     return False
@@ -320,12 +320,12 @@ def _pacing(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: St
     if re.search(r"\b(?:faster|quicker|snappier|fast|quick|rapid)[- ]?(?:pace|pacing|paced|cuts?|"
                  r"editing)\b|\bspeed it up\b|\bpick up the pace\b|\btoo slow\b|\bsnappier\b|"
                  r"\bmore cuts\b|\bdrags?\b", low):
-        plan.changes["pacing"] = "fast"
+        plan.changes.pacing = "fast"
         plan.said.append("quicken the pace with more, shorter scenes")
         return True
     if re.search(r"\b(?:slower|slow)[- ]?(?:pace|pacing|paced|down|it down)\b|\bless rushed\b|"
                  r"\btoo (?:fast|rushed|quick|hectic)\b|\blet it breathe\b|\bfewer cuts\b", low):
-        plan.changes["pacing"] = "slow"
+        plan.changes.pacing = "slow"
         plan.said.append("slow the pace with fewer, longer scenes")
         return True
     return False
@@ -341,10 +341,10 @@ def _framework(plan: StoryPlan, clause: str, low: str, quotes: list[str], story:
                 return False
             name = FRAMEWORK_NAMES[words]
             if _NEGATIVE_BEFORE.search(low[: low.index(words)]):
-                plan.changes["framework"] = "AIDA" if name != "AIDA" else "PAS"
-                plan.said.append(f"restructure it away from {name}, as {plan.changes['framework']}")
+                plan.changes.framework = "AIDA" if name != "AIDA" else "PAS"
+                plan.said.append(f"restructure it away from {name}, as {plan.changes.framework}")
                 return True
-            plan.changes["framework"] = name
+            plan.changes.framework = name
             plan.said.append(f"restructure it as {name}")
             return True
     return False
@@ -356,8 +356,8 @@ def _platform(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: 
     if not aspect:
         return False
     if platform:
-        plan.changes["platform"] = platform
-    plan.changes["aspect"] = aspect
+        plan.changes.platform = platform
+    plan.changes.aspect = aspect
     plan.said.append(f"shape it for {platform or aspect} ({aspect})")
     return True
 
@@ -370,6 +370,6 @@ def _product_color(plan: StoryPlan, clause: str, low: str, quotes: list[str],
     if not color:
         return False
     name = color.group(1) or color.group(2)
-    plan.changes["product_color"] = name
+    plan.changes.product_color = name
     plan.said.append(f"make the product {name}")
     return True

@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any
 
+from ...adjustments import Changes
 from ...models import Brief, Story
 from ..shared.timing import MIN_SCENES, most_scenes
 from .brief import parse_brief
@@ -184,59 +184,57 @@ def knobs_from_story(story: Story, facts: BriefFacts) -> Knobs:
     )
 
 
-def apply_changes(knobs: Knobs, changes: dict[str, Any]) -> Knobs:
-    """Turn the knobs a feedback plan names; unknown keys are ignored on purpose
-    (plans from a newer interpreter must not break an older engine)."""
+def apply_changes(knobs: Knobs, changes: Changes) -> Knobs:
+    """Turn the knobs a feedback plan names."""
     k = replace(knobs, scene_edits=dict(knobs.scene_edits), avoid=list(knobs.avoid),
                 kept_settings=list(knobs.kept_settings))
-    if "product" in changes and str(changes["product"]).strip():
-        k.product = str(changes["product"]).strip()
-    if "category" in changes and str(changes["category"]).strip():
-        k.category = str(changes["category"]).strip()
-    if "platform" in changes:
-        k.platform = changes["platform"]
-    if "tone" in changes:
-        k.tone = changes["tone"]
-    if "focus" in changes:
-        k.focus = changes["focus"]
-    if "framework" in changes and changes["framework"] in FRAMEWORKS:
-        k.framework = changes["framework"]
+    if changes.product and changes.product.strip():
+        k.product = changes.product.strip()
+    if changes.category and changes.category.strip():
+        k.category = changes.category.strip()
+    if changes.platform is not None:
+        k.platform = changes.platform
+    if changes.tone is not None:
+        k.tone = changes.tone
+    if changes.focus is not None:
+        k.focus = changes.focus
+    if changes.framework is not None and changes.framework in FRAMEWORKS:
+        k.framework = changes.framework
         k.framework_reason = "you asked for it in the chat; " + _FRAMEWORK_WHY[k.framework]
-    if "audience" in changes:
-        k.audience = changes["audience"]
-    if "offer" in changes:
-        k.offer = changes["offer"]
+    if changes.audience is not None:
+        k.audience = changes.audience
+    asked = changes.model_fields_set
+    if "offer" in asked:
+        k.offer = changes.offer
         if k.offer is None and k.focus == "price":
             k.focus = "benefits"
-    if "cta" in changes:
-        k.cta = changes["cta"]
-    for word in changes.get("avoid", []):
+    if "cta" in asked:
+        k.cta = changes.cta
+    for word in changes.avoid or []:
         if word not in k.avoid:
             k.avoid.append(word)
-    for word in changes.get("allow", []):
-        k.avoid = [w for w in k.avoid if w != word]
     if any(word in _PRICE_WORDS for word in k.avoid):
         k.offer = None
         if k.focus == "price":
             k.focus = "benefits"
-    if "product_color" in changes:
-        k.product_color = changes["product_color"]
-    if "duration_s" in changes:
-        k.duration_s = max(5, min(180, int(changes["duration_s"])))
+    if changes.product_color is not None:
+        k.product_color = changes.product_color
+    if changes.duration_s is not None:
+        k.duration_s = changes.duration_s
         k.scenes = _clamp_scenes(scene_count_for(k.duration_s), k.duration_s) \
-            if "scenes" not in changes and "scenes_delta" not in changes else k.scenes
-    if "drop_scenes" in changes:
-        _drop_scenes(k, [int(n) for n in changes["drop_scenes"]])
-    if "pacing" in changes:
-        step = 2 if changes["pacing"] == "fast" else -1
+            if changes.scenes is None and changes.scenes_delta is None else k.scenes
+    if changes.drop_scenes:
+        _drop_scenes(k, changes.drop_scenes)
+    if changes.pacing is not None:
+        step = 2 if changes.pacing == "fast" else -1
         k.scenes = _clamp_scenes(k.scenes + step, k.duration_s)
-    if "scenes" in changes:
-        k.scenes = _clamp_scenes(int(changes["scenes"]), k.duration_s)
-    if "scenes_delta" in changes:
-        k.scenes = _clamp_scenes(k.scenes + int(changes["scenes_delta"]), k.duration_s)
+    if changes.scenes is not None:
+        k.scenes = _clamp_scenes(changes.scenes, k.duration_s)
+    if changes.scenes_delta is not None:
+        k.scenes = _clamp_scenes(k.scenes + changes.scenes_delta, k.duration_s)
     k.scenes = _clamp_scenes(k.scenes, k.duration_s)
-    for number, edit in changes.get("scene_edits", {}).items():
-        index = k.scenes if str(number) == "last" else int(number)
+    for number, edit in (changes.scene_edits or {}).items():
+        index = k.scenes if number == "last" else int(number)
         if 1 <= index <= k.scenes:
             k.scene_edits[index] = {**k.scene_edits.get(index, {}), **edit}
     return k

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
+from ...adjustments import Changes
 from ...models import Story
 from .brief import find_offer, platform_and_aspect
 from .language import find_durations, restore_quotes
@@ -23,14 +23,15 @@ from .vocabulary import TIMES_OF_DAY, find_setting, find_word
 class StoryPlan:
     """What a message asks of the story: the changes and how to say them."""
 
-    changes: dict[str, Any] = field(default_factory=dict)
+    changes: Changes = field(default_factory=Changes)
     said: list[str] = field(default_factory=list)
     unmapped: list[str] = field(default_factory=list)
 
     def edit(self, number: int, key: str, value: str) -> None:
         name = "last" if number == LAST else str(number)
-        edits = self.changes.setdefault("scene_edits", {})
-        edits.setdefault(name, {})[key] = value
+        edits = dict(self.changes.scene_edits or {})
+        edits[name] = {**edits.get(name, {}), key: value}
+        self.changes.scene_edits = edits
 
 
 def _quote(text: str, quotes: list[str]) -> str | None:
@@ -64,14 +65,14 @@ def read_correction(plan: StoryPlan, clause: str, low: str, quotes: list[str], s
         name = _quote(match.group("name"), quotes) or _rest(match.group("name"), quotes)
         name = re.sub(r"\s*,?\s*not\s+.*$", "", name).strip(" .")
         if name:
-            plan.changes["product"] = name
+            plan.changes.product = name
             plan.said.append(f"call the product \u201c{name}\u201d")
             return True
     match = _CATEGORY.search(clause)
     if match:
         category = (match.group("cat") or match.group("cat2") or "").strip()
         if category:
-            plan.changes["category"] = category
+            plan.changes.category = category
             plan.said.append(f"treat it as {_a(category)} {category}")
             return True
     return False
@@ -120,7 +121,7 @@ def read_scene(plan: StoryPlan, clause: str, low: str, quotes: list[str],
             if place in match.group(0).lower():  # "the office scene": every office scene
                 targets = [s.index for s in story.scenes if s.setting == place]
                 where = f"the {place} scene{'s' if len(targets) > 1 else ''}"
-        plan.changes.setdefault("drop_scenes", []).extend(targets)
+        plan.changes.drop_scenes = [*(plan.changes.drop_scenes or []), *targets]
         plan.said.append(f"drop {where}")
         return True
     quote = _quote(detail, quotes)
@@ -183,11 +184,11 @@ def read_cta(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: S
     if len(text) < 2:
         return False
     if re.fullmatch(r"(?:stronger|clearer|better|punchier|shorter|more urgent)", text, re.I):
-        plan.changes["cta"] = None
+        plan.changes.cta = None
         plan.said.append("write a clearer call to action")
         return True
     cta = text[:1].upper() + text[1:]
-    plan.changes["cta"] = cta
+    plan.changes.cta = cta
     plan.said.append(f"end with \u201c{cta}\u201d")
     return True
 
@@ -228,13 +229,13 @@ def read_avoid(plan: StoryPlan, clause: str, low: str, quotes: list[str], story:
     word = re.sub(r"^(?:the|our|any)\s+", "", word)
     if not word or word in ("it", "that", "this"):
         return False
-    plan.changes.setdefault("avoid", []).append(word.lower())
+    plan.changes.avoid = [*(plan.changes.avoid or []), word.lower()]
     plan.said.append(f"keep \u201c{word}\u201d out of the copy")
     if word.lower() in ("price", "prices", "pricing", "cost", "offer", "discount", "deal", "sale",
                         "money"):
-        plan.changes["offer"] = None
-        if plan.changes.get("focus") in (None, "price"):
-            plan.changes["focus"] = "benefits"
+        plan.changes.offer = None
+        if plan.changes.focus in (None, "price"):
+            plan.changes.focus = "benefits"
     return True
 
 
@@ -242,7 +243,7 @@ def read_offer(plan: StoryPlan, clause: str, low: str, quotes: list[str], story:
                whole: str) -> bool:
     if re.search(r"\b(?:no|remove the|drop the|without the|lose the|ditch the|cut the|kill the)\s+"
                  r"(?:offer|discount|deal|promo|promotion|sale)\b", low):
-        plan.changes["offer"] = None
+        plan.changes.offer = None
         plan.said.append("drop the offer")
         return True
     labelled = re.search(r"\b(?:offer|deal|promo|discount)\s+(?:is|should be|:)\s+(.+)$", clause,
@@ -251,7 +252,7 @@ def read_offer(plan: StoryPlan, clause: str, low: str, quotes: list[str], story:
         else find_offer(restore_quotes(clause, quotes))
     if not offer:
         return False
-    plan.changes["offer"] = offer
+    plan.changes.offer = offer
     plan.said.append(f"feature the offer \u201c{offer}\u201d")
     return True
 
@@ -272,6 +273,6 @@ def read_audience(plan: StoryPlan, clause: str, low: str, quotes: list[str], sto
     platform, _ = platform_and_aspect(who)
     if not who or platform or len(who.split()) > 8 or find_durations(who):
         return False
-    plan.changes["audience"] = who
+    plan.changes.audience = who
     plan.said.append(f"speak to {who}")
     return True

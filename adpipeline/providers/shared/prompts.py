@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ...adjustments import Changes
 from ...models import Brief, Feedback, StageName, Story
 from ..base import FeedbackPlan, ImageRequest
 from .intent import asked_action
@@ -125,11 +126,11 @@ def read_plan(data: dict[str, Any], stage: StageName, text: str) -> FeedbackPlan
     # same way whichever model chats.
     asked = asked_action(text)
     action = asked if data.get("action") == asked else None
-    changes: dict[str, Any] = {"instruction": text}
+    changes = Changes(instruction=text)
     if stage == "video":
         # The sound settings are structured: read them with the offline rules, so
         # "no music" works whichever model chats.
-        changes.update(sound_changes(text)[0])
+        changes = Changes(instruction=text, **sound_changes(text)[0].model_dump())
     return FeedbackPlan(reply=str(data["reply"]).strip()[:MAX_REPLY_CHARS], changes=changes, action=action)
 
 
@@ -138,7 +139,8 @@ def image_prompt(request: ImageRequest, *, with_references: bool = False) -> str
     if request.palette:
         parts.append("palette: " + ", ".join(request.palette))
     if request.adjustments:
-        parts.append("adjust: " + ", ".join(f"{k} {v}" for k, v in request.adjustments.items()))
+        asked = request.adjustments.model_dump()
+        parts.append("adjust: " + ", ".join(f"{k} {v}" for k, v in asked.items()))
     if with_references:
         parts.append("keep the product, the character and the setting exactly as in the "
                      "reference images (same shape, colours, face, clothes)")

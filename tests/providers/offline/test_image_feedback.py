@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 import adpipeline as ap
+from adpipeline.adjustments import Adjustments
 from adpipeline.providers.base import ImageRequest
 from adpipeline.providers.offline import draw
 from adpipeline.providers.offline.feedback import interpret
@@ -51,14 +52,14 @@ def hue_and_saturation(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def test_storyboard_phrasing_names_the_change_and_the_item(message: str, expected: dict[str, Any],
                                                            item: int | None) -> None:
     plan = interpret("storyboard", message, None, None)
-    assert plan.changes.get("item") == item, plan.changes
+    assert plan.changes.item == item, plan.changes
     for key, want in expected.items():
         if want == "+":
-            assert plan.changes.get(key, 0) > 0, plan.changes
+            assert (getattr(plan.changes, key) or 0) > 0, plan.changes
         else:
-            assert plan.changes.get(key) == want, plan.changes
+            assert getattr(plan.changes, key) == want, plan.changes
     if "outfit" in expected:
-        assert "color" not in plan.changes  # the background keeps its colour
+        assert plan.changes.color is None  # the background keeps its colour
 
 
 def test_outfit_recolour_touches_only_the_outfit_pixels() -> None:
@@ -78,7 +79,7 @@ def test_outfit_recolour_leaves_a_frame_without_a_character_untouched() -> None:
     empty = frame(character="", action="Aurora turns slowly", camera="close-up")
     assert not draw.outfit_mask(empty).any()
     assert np.array_equal(pixels(empty), pixels(empty.model_copy(
-        update={"adjustments": {"outfit": "red"}})))
+        update={"adjustments": Adjustments(outfit="red")})))
 
 
 @pytest.mark.parametrize(("message", "direction"), [
@@ -86,14 +87,14 @@ def test_outfit_recolour_leaves_a_frame_without_a_character_untouched() -> None:
     ("shift it to nighttime", -1)])
 def test_light_feedback_moves_luminance_the_right_way(message: str, direction: int) -> None:
     changes = interpret("storyboard", message, None, None).changes
-    changes.pop("item", None)
-    before, after = luminance(pixels(frame())), luminance(pixels(frame(adjustments=changes)))
+    adjustments = Adjustments().plus(changes)
+    before, after = luminance(pixels(frame())), luminance(pixels(frame(adjustments=adjustments)))
     assert (after - before) * direction > 4
 
 
 def test_washed_out_more_punch_adds_saturation_and_contrast() -> None:
     changes = interpret("storyboard", "looks washed out, more punch", None, None).changes
-    before, after = pixels(frame()), pixels(frame(adjustments=changes))
+    before, after = pixels(frame()), pixels(frame(adjustments=Adjustments().plus(changes)))
     assert hue_and_saturation(after.reshape(-1, 3))[1].mean() > \
         hue_and_saturation(before.reshape(-1, 3))[1].mean() + 5
     assert after.std() > before.std()

@@ -248,7 +248,7 @@ def test_framing_adjustment_overrides_the_camera() -> None:
     wide = near(render(camera="wide shot"), purple, 30)
     closer = near(render(camera="wide shot", adjustments={"framing": "close-up"}), purple, 30)
     assert closer > 8 * wide
-    assert draw.resolve_framing("close-up", {"framing": "wide"}) == "wide"
+    assert draw.resolve_framing("close-up", "wide") == "wide"
 
 
 # ---------------------------------------------------------------------------- references

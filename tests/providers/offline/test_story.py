@@ -201,7 +201,7 @@ def test_unmappable_feedback_is_answered_with_what_it_can_do() -> None:
 
 def test_reply_states_the_plan_in_one_or_two_sentences() -> None:
     plan = interpret("story", "make it more humorous, focus on product benefits", None, None)
-    assert plan.changes == {"tone": "humorous", "focus": "benefits"}
+    assert plan.changes.model_dump() == {"tone": "humorous", "focus": "benefits"}
     assert "humorous" in plan.reply and "benefits" in plan.reply
     assert 1 <= plan.reply.count(".") <= 2
 
@@ -218,12 +218,13 @@ def test_messages_that_ask_to_regenerate_or_approve(message: str, action: str | 
 
 def test_image_feedback_names_measurable_changes_and_the_item() -> None:
     plan = interpret("storyboard", "brighter background in frame 2", None, None)
-    assert plan.changes == {"brightness": 1, "item": 1}
-    assert interpret("storyboard", "warmer and more contrast", None, None).changes == {
+    assert plan.changes.model_dump() == {"brightness": 1, "item": 1}
+    assert interpret("storyboard", "warmer and more contrast", None, None).changes.model_dump() == {
         "warmth": 1, "contrast": 1}
-    assert interpret("reference_images", "more red", 0, None).changes == {"color": "red", "item": 0}
-    assert interpret("storyboard", "move it to a beach", None, None).changes["setting"] == "beach"
-    assert interpret("storyboard", "closer", None, None).changes["framing"] == "close-up"
+    assert interpret("reference_images", "more red", 0, None).changes.model_dump() == {
+        "color": "red", "item": 0}
+    assert interpret("storyboard", "move it to a beach", None, None).changes.setting == "beach"
+    assert interpret("storyboard", "closer", None, None).changes.framing == "close-up"
 
 
 def test_brief_reading() -> None:

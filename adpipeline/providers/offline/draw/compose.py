@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageEnhance
 
+from ....adjustments import Adjustments
 from ....media.adjustments import apply_adjustments
 from ....media.images import encode_png
 from ....media.text import draw_headline
@@ -45,13 +46,15 @@ from .sheets import (
 )
 
 
-def _grade(img: Image.Image, adjustments: dict[str, Any]) -> Image.Image:
-    rest = {k: v for k, v in adjustments.items() if k in ("warmth", "contrast", "brightness")}
-    saturation = float(adjustments.get("saturation") or 0)
+def _grade(img: Image.Image, adjustments: Adjustments) -> Image.Image:
+    saturation = adjustments.saturation or 0
     if saturation:
         # One step is a third more (or less) colour; -3 and below is black and white.
         img = ImageEnhance.Color(img.convert("RGB")).enhance(max(0.0, 1.0 + saturation / 3))
-    return apply_adjustments(img, rest) if any(rest.values()) else img
+    if adjustments.warmth or adjustments.contrast or adjustments.brightness:
+        # The colour tint is the backdrop's alone (see sheets and frames), not the picture's.
+        return apply_adjustments(img, adjustments.model_copy(update={"color": None}))
+    return img
 
 
 def outfit_mask(request: ImageRequest, references: Sequence[bytes] = ()) -> np.ndarray:
@@ -62,13 +65,15 @@ def outfit_mask(request: ImageRequest, references: Sequence[bytes] = ()) -> np.n
     Found by drawing the picture twice with the outfit in two far-apart colours: the
     pixels that differ are the outfit's, including its anti-aliased edge.
     """
-    adjustments = dict(request.adjustments or {})
-    first = render(request.model_copy(update={"adjustments": {**adjustments, "outfit": "#ff00ff"}}),
-                   references)
-    second = render(request.model_copy(update={"adjustments": {**adjustments, "outfit": "#00ff00"}}),
-                    references)
+    first = render(_dressed(request, "#ff00ff"), references)
+    second = render(_dressed(request, "#00ff00"), references)
     diff = np.abs(np.asarray(first, dtype=np.int16) - np.asarray(second, dtype=np.int16))
     return np.asarray(diff.max(axis=2) > 24)
+
+
+def _dressed(request: ImageRequest, outfit: str) -> ImageRequest:
+    adjustments = request.adjustments.model_copy(update={"outfit": outfit})
+    return request.model_copy(update={"adjustments": adjustments})
 
 
 def render(request: ImageRequest, references: Sequence[bytes] = ()) -> Image.Image:
@@ -96,7 +101,6 @@ def _render(request: ImageRequest, references: Sequence[bytes]) -> tuple[Image.I
                                                                          dict[str, Any]]:
     plan = make_plan(request, references)
     width, height = request.width, request.height
-    adjustments = dict(request.adjustments or {})
     layout: dict[str, Any] = {}
     if request.kind == "product":
         img, layout = product_sheet(plan, width, height)
@@ -106,7 +110,7 @@ def _render(request: ImageRequest, references: Sequence[bytes]) -> tuple[Image.I
         img, layout = setting_sheet(plan, width, height)
     else:
         img = draw_frame(plan, width, height)
-    img = _grade(img, adjustments)
+    img = _grade(img, request.adjustments)
     size = max(11.0, min(width, height) * 0.026)
     if request.kind == "product":
         product_sheet_text(img, plan)

@@ -185,7 +185,7 @@ def draw_frame(plan: Plan, width: int, height: int) -> Image.Image:
         backdrop = backdrop.filter(ImageFilter.GaussianBlur(max(2.0, min(width, height) * 0.006)))
     elif plan.framing == "medium":
         backdrop = _zoom(backdrop, _ZOOM["medium"], anchor)
-    color = (plan.request.adjustments or {}).get("color")
+    color = plan.request.adjustments.color
     if color:
         backdrop = tint_backdrop(backdrop, color)
     layer = _subjects_layer(plan, width, height)

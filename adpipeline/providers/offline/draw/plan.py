@@ -38,11 +38,11 @@ class Plan:
 
 def make_plan(request: ImageRequest, references: Sequence[bytes]) -> Plan:
     look = read_references(references) if request.kind == "frame" else Look()
-    adjustments = request.adjustments or {}
-    setting = resolve_setting(str(adjustments.get("setting") or request.setting or ""))
-    time = resolve_time(str(adjustments.get("time_of_day") or request.time_of_day))
+    adjustments = request.adjustments
+    setting = resolve_setting(adjustments.setting or request.setting or "")
+    time = resolve_time(adjustments.time_of_day or request.time_of_day)
     # A colour asked for in feedback wins over the one sampled from the product sheet.
-    product = (parse_color(adjustments["product_color"]) if adjustments.get("product_color")
+    product = (parse_color(adjustments.product_color) if adjustments.product_color
                else look.product or parse_color(request.product_color))
     palette = list(look.palette or [parse_color(c) for c in request.palette])
     if not palette:
@@ -54,11 +54,11 @@ def make_plan(request: ImageRequest, references: Sequence[bytes]) -> Plan:
             request.character.strip().lower()
         if look.shirt is not None and same:
             figure = replace(figure, shirt=look.shirt)
-    if figure is not None and adjustments.get("outfit"):
-        figure = dress(figure, adjustments["outfit"])
+    if figure is not None and adjustments.outfit:
+        figure = dress(figure, adjustments.outfit)
     return Plan(
         request=request, setting=setting, time=time,
-        framing=resolve_framing(request.camera, adjustments),
+        framing=resolve_framing(request.camera, adjustments.framing),
         shape=product_shape(request.category, request.product), product=product,
         palette=palette, look=look, figure=figure,
         rng_key=(request.seed, request.prompt, request.kind),

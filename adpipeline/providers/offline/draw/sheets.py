@@ -42,7 +42,7 @@ def _sheet_backdrop(plan: Plan, width: int, height: int, accent: RGB | None,
     # A "color" adjustment on a sheet grades its backdrop only: the product or shirt a
     # frame samples keeps the approved colour.
     img = _neutral(width, height, accent, accent_x)
-    color = (plan.request.adjustments or {}).get("color")
+    color = plan.request.adjustments.color
     return tint_backdrop(img, color) if color else img
 
 
@@ -204,7 +204,7 @@ def setting_sheet(plan: Plan, width: int, height: int) -> tuple[Image.Image, dic
     scene_h = height - band
     scene = draw_backdrop(plan.setting, plan.time, plan.palette, width, scene_h,
                           plan.rng("backdrop"))
-    color = (plan.request.adjustments or {}).get("color")
+    color = plan.request.adjustments.color
     if color:
         scene = tint_backdrop(scene, color)
     img = Image.new("RGB", (width, height), (248, 247, 244))

@@ -45,10 +45,9 @@ def resolve_time(time_of_day: str) -> str:
     return find_word(time_of_day or "", TIMES_OF_DAY) or "day"
 
 
-def resolve_framing(camera: str, adjustments: dict[str, Any] | None = None) -> str:
+def resolve_framing(camera: str, framing: str | None = None) -> str:
     """``wide``, ``medium`` or ``close`` from camera words; a ``framing`` adjustment wins."""
-    framing = str((adjustments or {}).get("framing") or "").lower()
-    for text in (framing, (camera or "").lower()):
+    for text in ((framing or "").lower(), (camera or "").lower()):
         if re.search(r"close|macro|detail|tight|extreme|insert|zoom in", text):
             return "close"
         if re.search(r"wide|establishing|long shot|aerial|full shot|zoom out|pull back|far", text):
