@@ -133,7 +133,7 @@ def test_duration_feedback_retimes_the_story() -> None:
 def test_the_length_of_a_text_is_not_taken_for_the_length_of_the_ad(message: str) -> None:
     _, story = _story()
     plan = interpret("story", message, None, story)
-    assert "duration_s" not in plan.changes, plan.reply
+    assert plan.changes.duration_s is None, plan.reply
     assert "seconds long" not in plan.reply
 
 
@@ -142,7 +142,7 @@ def test_the_length_of_a_text_is_not_taken_for_the_length_of_the_ad(message: str
 def test_asking_for_a_shorter_ad_still_shortens_it(message: str) -> None:
     _, story = _story()
     plan = interpret("story", message, None, story)
-    assert plan.changes.get("duration_s", 30) < 30, plan.reply
+    assert (plan.changes.duration_s or 30) < 30, plan.reply
 
 
 @pytest.mark.parametrize(("message", "seconds"), [
@@ -154,7 +154,7 @@ def test_a_bound_on_the_length_is_met_by_the_nearest_length_inside_it(
         message: str, seconds: int) -> None:
     _, story = _story(duration=30)
     plan = interpret("story", message, None, story)
-    assert plan.changes.get("duration_s") == seconds, plan.reply
+    assert plan.changes.duration_s == seconds, plan.reply
 
 
 def test_pacing_feedback_changes_the_number_and_length_of_scenes() -> None:
