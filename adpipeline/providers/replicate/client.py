@@ -7,13 +7,11 @@ only in the client object: never in a session, a cache key, a ledger, a log or a
 
 Deadlines: every HTTP exchange ends at the gateway's deadline for its call (:mod:`.transport`).
 
-Retries: creating a prediction (a POST, which costs money) is never retried by the
-client, and the gateway retries it only when the request provably never reached
-Replicate (no connection, 429, 5xx): a create whose answer timed out may have started a
-paid prediction, and a blind retry would pay twice. Polls and downloads are GETs of
-work already paid for; the client's own transport retries those in place on 429/503/504,
-which is right because a gateway retry would start -- and pay for -- a new prediction.
-A prediction still running when its call fails is canceled, so it stops billing.
+Retries: a create (a paid POST) is retried by the gateway only when it provably never
+reached Replicate (no connection, 429, 5xx): one whose answer timed out may have started
+a paid prediction. Polls are GETs of work already paid for, so one that fails for now is
+tried again at the next poll until the deadline: a gateway retry would pay for a new
+prediction. A prediction still running when its call fails is canceled (no more billing).
 """
 
 from __future__ import annotations
@@ -339,7 +337,15 @@ class ReplicateProvider:
                            max(base_interval, 0.1 * (time.monotonic() - started))))
             for prediction in predictions:
                 if prediction.status not in _TERMINAL:
-                    self._call("check on a prediction", prediction.reload)
+                    self._check(prediction)
+
+    def _check(self, prediction: Any) -> None:
+        """Reload ``prediction``; one that fails for now waits for the next poll."""
+        try:
+            self._call("check on a prediction", prediction.reload)
+        except ProviderError as exc:
+            if not exc.transient:
+                raise
 
     # ------------------------------------------------------------------ files
 
