@@ -112,6 +112,28 @@ def test_changes_a_model_adds_to_its_reply_are_not_applied(openai: FakeOpenAI,
     assert drawn == {"the product sheet brighter"}
 
 
+def test_sound_feedback_through_a_model_keeps_the_pictures(openai: FakeOpenAI,
+                                                            home: Path) -> None:
+    openai.reply(200, completion(_story_json()))
+    p = ap.start("30 s ad for Aurora", providers={"text": "openai"}, voice="off", home=home)
+    for stage in (p.story, p.reference_images, p.storyboard):
+        stage.approve()
+    first = p.video.output
+    openai.reply(200, completion(json.dumps({"reply": "Quieter music.", "action": None})))
+    p.video.feedback("make the music quieter")
+    p.video.regenerate()
+    quieter = p.video.output
+    assert quieter.asset.audio.music_db < first.asset.audio.music_db
+    assert quieter.asset.seed == first.asset.seed  # the same pictures, only the sound remade
+    renders = [e for e in p.session.ledger if e.operation == "render"]
+    assert [e.cached for e in renders] == [False, True]
+
+    openai.reply(200, completion(json.dumps({"reply": "More drama.", "action": None})))
+    p.video.feedback("make it more dramatic")  # not a sound change: a new take
+    p.video.regenerate()
+    assert p.video.output.asset.seed != first.asset.seed
+
+
 def test_a_model_cannot_approve_what_the_person_did_not(openai: FakeOpenAI, home: Path) -> None:
     openai.reply(200, completion(_story_json()))
     p = ap.start("30 s ad for Aurora", providers={"text": "openai"}, home=home)
