@@ -33,14 +33,18 @@ def image_clause(clause: str, story: Story | None, changes: Changes, said: list[
     low = clause.lower()
     found = False
     steps = 2 if re.search(r"\b(?:way|much|far|a lot|super|extremely)\b", low) else 1
-    if re.search(r"\b(?:too dark|underexposed|brighter|lighter|more light|sunnier|less dark|"
-                 r"brighten|lighten|light it up|can'?t see|gloomy|murky|dim)\b", low) and not \
-            re.search(r"\b(?:too (?:bright|light)|overexposed)\b", low):
+    # "It's so dark" is a complaint; "make it very dark" is a wish: only the first is read.
+    complaint = r"(?:not (?:so|too)|(?:it'?s|is|looks|seems) (?:so|very|really|quite|rather|a bit))"
+    if re.search(rf"\b(?:too dark|underexposed|brighter|lighter|more light|sunnier|less dark|"
+                 rf"brighten|lighten|light it up|can'?t see|gloomy|murky|dim|{complaint} dark)\b",
+                 low) and not re.search(rf"\b(?:too (?:bright|light)|overexposed|"
+                                        rf"{complaint} bright)\b", low):
         changes.brightness = (changes.brightness or 0) + steps
         said.append("brighten it" if steps == 1 else "brighten it a lot")
         found = True
-    elif re.search(r"\b(?:too bright|too light|overexposed|darker|moodier|dimmer|less bright|"
-                   r"darken|blown out|tone down the light)\b", low):
+    elif re.search(rf"\b(?:too bright|too light|overexposed|darker|moodier|dimmer|less bright|"
+                   rf"darken|blown out|tone down the light|very dark|really dark|"
+                   rf"{complaint} bright)\b", low):
         changes.brightness = (changes.brightness or 0) - steps
         said.append("darken it" if steps == 1 else "darken it a lot")
         found = True
