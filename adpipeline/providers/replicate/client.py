@@ -1,12 +1,11 @@
 """The Replicate client every capability's provider shares: the token, HTTP errors in
 one shape, predictions started in parallel and waited for, input files and downloads.
 
-The token is read from ``REPLICATE_API_TOKEN`` when the client is first needed and lives
-only in the client object: never in a session, a cache key, a ledger, a log or a repr.
-``REPLICATE_BASE_URL`` points the client elsewhere (a proxy, or the tests' loopback fake).
+The token, from ``REPLICATE_API_TOKEN`` when first needed, lives only in the client object:
+never in a session, a cache key, a ledger, a log or a repr. ``REPLICATE_BASE_URL`` points
+the client elsewhere (a proxy, or the tests' loopback fake).
 
-Deadlines: every HTTP exchange ends at the gateway's deadline for its call (:mod:`.transport`).
-
+Every HTTP exchange ends at the gateway's deadline for its call (:mod:`.transport`).
 Retries: a create (a paid POST) is retried by the gateway only when it provably never
 reached Replicate (no connection, 429, 5xx): one whose answer timed out may have started
 a paid prediction. Polls are GETs of work already paid for, so one that fails for now is
@@ -54,8 +53,7 @@ DEFAULT_MODELS: dict[str, str] = {
 # (tokens, images) and community models per GPU-second; for the latter the figure is a
 # typical run. Checked against replicate.com model pages, 2025-2026.
 
-# Limits. A prediction that runs past its deadline is canceled (and not retried: a
-# retry would pay again for something that is not working).
+# Limits. A prediction past its deadline is canceled, not retried (that would pay again).
 _DEADLINE_S = {"text": 300.0, "image": 300.0, "inpaint": 300.0, "video": 1200.0, "voice": 300.0}
 #: Longest ``Prefer: wait`` a create asks for (Replicate holds the answer up to 60 s).
 _HTTP_TIMEOUT_S = 60.0
@@ -64,9 +62,8 @@ _MAX_POLL_S = 5.0
 _MAX_STARTS = 8
 _DOWNLOAD_DEADLINE_S = 300.0
 _MAX_IMAGE_BYTES = 50 * 1024 * 1024
-#: Inputs up to this size travel inline as data URIs; larger ones are uploaded to
-#: Replicate's files API first. Replicate recommends data URIs only under 1 MB, and
-#: base64 makes 700 KiB into about 0.96 MB.
+#: Inputs up to this size travel inline as data URIs, larger ones through the files API:
+#: Replicate recommends data URIs under 1 MB, and base64 makes 700 KiB about 0.96 MB.
 _INLINE_LIMIT = 700 * 1024
 _TERMINAL = ("succeeded", "failed", "canceled")
 
@@ -74,14 +71,12 @@ _TERMINAL = ("succeeded", "failed", "canceled")
 class ReplicateProvider:
     """One capability served by a model on Replicate: what every capability shares.
 
-    The capabilities' own calls are in the subclasses (:mod:`.text`, :mod:`.images`,
+    Each capability's own calls are in a subclass (:mod:`.text`, :mod:`.images`,
     :mod:`.video`, :mod:`.voice`). ``model`` defaults per capability (see the package
-    docstring); ``estimate`` prices a call before it is made, so the gateway's budget
-    check can refuse it.
+    docstring); ``estimate`` prices a call before it is made, for the budget check.
     """
 
     draws_headline = False  # generated pictures carry no ad text; the video adds it
-
     name = "replicate"
 
     def __init__(self, capability: str, model: str | None = None,
