@@ -4,7 +4,10 @@ widgets closed after each test."""
 from __future__ import annotations
 
 import io
+import sys
+import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -85,7 +88,16 @@ def wait_for(check: Callable[[], Any], timeout: float = 30.0) -> Any:
         if value:
             return value
         time.sleep(0.02)
-    raise AssertionError("timed out")
+    raise AssertionError(f"timed out; the widgets' threads were at:\n{_widget_threads()}")
+
+
+def _widget_threads() -> str:
+    """Where the poller and the workers are (a wait that times out says what was stuck)."""
+    frames = sys._current_frames()
+    return "\n".join(
+        f"--- {thread.name}\n" + "".join(traceback.format_stack(frames[thread.ident])[-6:])
+        for thread in threading.enumerate()
+        if thread.name.startswith("adpipeline") and thread.ident in frames)
 
 
 def png(width: int, height: int, color: tuple[int, int, int] = (10, 200, 30)) -> bytes:
