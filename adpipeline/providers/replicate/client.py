@@ -16,13 +16,11 @@ prediction. A prediction still running when its call fails is canceled (no more 
 from __future__ import annotations
 
 import base64
-import binascii
 import contextlib
 import contextvars
 import io
 import json
 import os
-import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +32,7 @@ from ..base import Cost
 from ..gateway import remaining
 from ..shared.pictures import decode_output
 from . import families, pricing
+from .outputs import decode_data_uri, first_url
 from .transport import DeadlineTransport
 
 T = TypeVar("T")
@@ -360,14 +359,14 @@ class ReplicateProvider:
         429/503/504), at most ``limit`` bytes and ``_DOWNLOAD_DEADLINE_S`` seconds, and
         only from Replicate's hosts: the client sends the token with every request.
         """
-        url = _first_url(output)
+        url = first_url(output)
         if url is None:
             raise ProviderError(
                 f"Replicate model {self.model} returned no file for {what} (output: "
                 f"{str(output)[:200]}); regenerate to try again."
             )
         if url.startswith("data:"):
-            data = _decode_data_uri(url)
+            data = decode_data_uri(url)
             if len(data) > limit:
                 raise ProviderError(f"{what} is larger than {limit // 2**20} MB; not accepted.")
             sink.write(data)
@@ -423,28 +422,3 @@ class ReplicateProvider:
     def estimate(self, operation: str, params: dict[str, Any]) -> Cost:
         """What ``operation`` would cost with this model; unknown models are priced high."""
         return pricing.estimate(self.capability, self.model, operation, params)
-
-
-def _first_url(output: Any) -> str | None:
-    """The first URL (or data URI) in a prediction's output: a string, list or dict."""
-    if isinstance(output, str):
-        return output if re.match(r"^(https?:|data:)", output) else None
-    if isinstance(output, list | tuple):
-        for item in output:
-            if (url := _first_url(item)) is not None:
-                return url
-    if isinstance(output, dict):
-        for item in output.values():
-            if (url := _first_url(item)) is not None:
-                return url
-    return None
-
-
-def _decode_data_uri(uri: str) -> bytes:
-    header, _, payload = uri.partition(",")
-    try:
-        return base64.b64decode(payload, validate=True) if header.endswith(";base64") else (
-            payload.encode())
-    except (binascii.Error, ValueError):
-        raise ProviderError("Replicate returned a data URI that does not decode.") from None
-
