@@ -331,6 +331,16 @@ def test_a_poll_that_fails_for_now_is_tried_again_not_paid_again(
     assert replicate.calls("POST", "/v1/predictions/") == []  # nothing canceled
 
 
+def test_an_output_that_fails_to_download_for_now_is_not_paid_for_again(
+        replicate: FakeReplicate, home: Path) -> None:
+    p = ap.start(BRIEF, providers={"image": "replicate"}, home=home)
+    replicate.fail("download", 502)  # the client's own transport does not retry a 502
+    replicate.fail("download", 500)
+    p.story.approve()
+    assert p.reference_images.status == "review" and len(p.reference_images.output) == 3
+    assert len(replicate.created()) == 3  # each sheet's prediction paid for once
+
+
 def test_bad_token_is_a_clear_error(replicate: FakeReplicate, home: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REPLICATE_API_TOKEN", "r8_wrong")

@@ -356,8 +356,9 @@ class ReplicateProvider:
         """Stream the first URL in a prediction's ``output`` into ``sink``.
 
         Through the client's own HTTP layer (the call's deadline, and in-place retries of
-        429/503/504), at most ``limit`` bytes and ``_DOWNLOAD_DEADLINE_S`` seconds, and
-        only from Replicate's hosts: the client sends the token with every request.
+        429/503/504), again after any other failure that is for now, at most ``limit``
+        bytes and ``_DOWNLOAD_DEADLINE_S`` seconds, and only from Replicate's hosts: the
+        client sends the token with every request.
         """
         url = first_url(output)
         if url is None:
@@ -383,6 +384,8 @@ class ReplicateProvider:
         started = time.monotonic()
 
         def fetch() -> None:
+            sink.seek(0)
+            sink.truncate()
             size = 0
             for chunk in FileOutput(url, client):
                 size += len(chunk)
@@ -398,7 +401,17 @@ class ReplicateProvider:
                     )
                 sink.write(chunk)
 
-        self._call(f"download {what}", fetch)
+        # The prediction is paid for: a download that fails for now is tried again here
+        # until the deadline, as a gateway retry would pay for a new prediction.
+        while True:
+            try:
+                self._call(f"download {what}", fetch)
+                return
+            except ProviderError as exc:
+                left = deadline - (time.monotonic() - started)
+                if not exc.transient or left <= 0:
+                    raise
+                time.sleep(min(left, 1.0))
 
     def _trusted(self, url: str) -> bool:
         parts = urlsplit(url)
