@@ -75,6 +75,8 @@ class FakeReplicate:
     texts: list[str] = field(default_factory=list)
     #: Queued errors: (kind, status, detail), kind "create", "poll" or "download".
     failures: list[tuple[str, int, str]] = field(default_factory=list)
+    #: Sent as ``Retry-After`` with every queued error, when set.
+    retry_after: str = ""
     #: Queued model failures: the next predictions end "failed" with this error text.
     model_errors: list[str] = field(default_factory=list)
     #: Queued slow answers: (kind, seconds), kind as for ``failures``.
@@ -234,10 +236,13 @@ def serve(token: str) -> Iterator[FakeReplicate]:
     ids = (f"fake{n:04d}qwe7rty8uiop" for n in itertools.count(1))
 
     class Handler(QuietHandler):
-        def _answer(self, status: int, body: Any, content_type: str = "application/json") -> None:
+        def _answer(self, status: int, body: Any, content_type: str = "application/json",
+                    retry_after: str = "") -> None:
             data = body if isinstance(body, bytes) else json.dumps(body).encode()
             try:
                 self.send_response(status)
+                if retry_after:
+                    self.send_header("retry-after", retry_after)
                 self.send_header("content-type", content_type)
                 self.send_header("content-length", str(len(data)))
                 self.end_headers()
@@ -262,7 +267,7 @@ def serve(token: str) -> Iterator[FakeReplicate]:
                 if which == kind:
                     del fake.failures[i]
                     self._answer(status, problem(status, _TITLES.get(status, "Error"), detail),
-                                 "application/problem+json")
+                                 "application/problem+json", fake.retry_after)
                     return True
             return False
 

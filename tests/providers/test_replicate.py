@@ -341,6 +341,20 @@ def test_an_output_that_fails_to_download_for_now_is_not_paid_for_again(
     assert len(replicate.created()) == 3  # each sheet's prediction paid for once
 
 
+def test_a_retry_after_past_the_deadline_does_not_hold_the_call(
+        replicate: FakeReplicate, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(replicate_client._DEADLINE_S, "image", 2.0)
+    p = ap.start(BRIEF, providers={"image": "replicate"}, home=home)
+    waits: list[float] = []
+    monkeypatch.setattr("time.sleep", waits.append)
+    replicate.retry_after = "3600"  # an outage page asking for an hour's patience
+    replicate.fail("poll", 503)
+    replicate.fail("download", 503)
+    p.story.approve()
+    assert p.reference_images.status == "review"
+    assert max(waits) <= 2.0  # nothing waited past its call's 2 s deadline
+
+
 def test_bad_token_is_a_clear_error(replicate: FakeReplicate, home: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REPLICATE_API_TOKEN", "r8_wrong")

@@ -36,7 +36,13 @@ class DeadlineTransport:
             phase: left if asked.get(phase) is None else min(asked[phase], left)
             for phase in ("connect", "read", "write", "pool")
         }
-        return self._inner.handle_request(request)
+        response = self._inner.handle_request(request)
+        # The replicate client's own transport, around this one, waits out a 429/503/504's
+        # Retry-After however long it is: never past the call's deadline.
+        wait = response.headers.get("retry-after", "").strip()
+        if wait.isdigit() and int(wait) > (left := int(remaining(OUTSIDE_A_CALL_S))):
+            response.headers["retry-after"] = str(left)
+        return response
 
     def close(self) -> None:
         self._inner.close()
