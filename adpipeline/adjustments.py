@@ -147,13 +147,8 @@ class Changes(Adjustments):
     item: int | None = None
 
     def only_sound(self) -> bool:
-        """Whether these change nothing but the sound (the pictures can be reused).
-
-        A remote model's copy of the person's words (``instruction``) counts as sound
-        when the sound rules read a sound change from those words.
-        """
-        changed = set(self.model_dump(exclude={"instruction"}))
-        return changed <= set(SOUND) and (self.instruction is None or bool(changed))
+        """Whether these change nothing but the sound (the pictures can be reused)."""
+        return set(self.model_dump()) <= set(SOUND)
 
     def without_item(self) -> Changes:
         return Changes.model_validate(self.model_dump(exclude={"item"}))

@@ -133,6 +133,14 @@ def test_sound_feedback_through_a_model_keeps_the_pictures(openai: FakeOpenAI,
     p.video.regenerate()
     assert p.video.output.asset.seed != first.asset.seed
 
+    dramatic = p.video.output
+    openai.reply(200, completion(json.dumps({"reply": "Quieter, and more drama.",
+                                             "action": None})))
+    p.video.feedback("make the music quieter and make it even more dramatic")
+    p.video.regenerate()
+    assert p.video.output.asset.audio.music_db < dramatic.asset.audio.music_db
+    assert p.video.output.asset.seed != dramatic.asset.seed  # the drama too: a new take
+
 
 def test_a_model_cannot_approve_what_the_person_did_not(openai: FakeOpenAI, home: Path) -> None:
     openai.reply(200, completion(_story_json()))

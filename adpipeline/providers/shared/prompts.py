@@ -14,7 +14,7 @@ from ...adjustments import Changes
 from ...models import Brief, Feedback, StageName, Story
 from ..base import FeedbackPlan, ImageRequest
 from .intent import asked_action
-from .sound_feedback import sound_changes
+from .sound_feedback import only_about_sound, sound_changes
 from .structured import model_schema
 from .timing import MAX_SCENES, most_scenes, retime
 
@@ -129,8 +129,10 @@ def read_plan(data: dict[str, Any], stage: StageName, text: str) -> FeedbackPlan
     changes = Changes(instruction=text)
     if stage == "video":
         # The sound settings are structured: read them with the offline rules, so
-        # "no music" works whichever model chats.
-        changes = Changes(instruction=text, **sound_changes(text)[0].model_dump())
+        # "no music" works whichever model chats. Words that ask for more than the sound
+        # stay the model's to read, which makes a new take.
+        sound = sound_changes(text)[0].model_dump()
+        changes = Changes(**sound) if only_about_sound(text) else Changes(instruction=text, **sound)
     return FeedbackPlan(reply=str(data["reply"]).strip()[:MAX_REPLY_CHARS], changes=changes, action=action)
 
 

@@ -13,6 +13,9 @@ from ...adjustments import Changes
 from ...media.music import MOOD_WORDS
 
 _MUSIC = r"(?:music|soundtrack|bed|score|song|track)"
+#: Where a message's parts meet, and the parts that ask for nothing.
+_PART_BREAK = re.compile(r"[.,;:!?\n]+|\s+(?:and|but|then|also|plus)\s+")
+_COURTESY = re.compile(r"(?:please|pls|thanks|thank you|thx|cheers|ok(?:ay)?)")
 
 
 def sound_changes(message: str) -> tuple[Changes, list[str]]:
@@ -62,3 +65,10 @@ def sound_changes(message: str) -> tuple[Changes, list[str]]:
         changes.voice = wish
         said.append(f"use a {wish} voice")
     return changes, said
+
+
+def only_about_sound(message: str) -> bool:
+    """Whether every part of ``message`` asks for a sound change or is a courtesy: "music
+    quieter, thanks" is; "music quieter and more drama" also asks for something else."""
+    parts = [p.strip() for p in _PART_BREAK.split(message.lower()) if p.strip()]
+    return bool(parts) and all(sound_changes(p)[0] or _COURTESY.fullmatch(p) for p in parts)
