@@ -16,6 +16,7 @@ holds the ones that turn knobs (tone, focus, length, framework, platform, colour
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ...models import Story
 from .brief import platform_and_aspect
@@ -166,19 +167,35 @@ _BARE_TARGET = re.compile(
     rf"\b(?:to be|be|make it|to|at|into|need|want|should be|down to|up to|around|about|"
     rf"exactly|only)\s+({NUMBER})\b(?!\s*(?:%|scenes?|words?|frames?|shots?|x\b|times))", re.I)
 # "under 20 seconds", "at least 45 s": a bound, met by the current length or by the
-# nearest round length inside it.
-_BOUNDS = (
+# nearest round length inside it. Negated ("no more than 20", "shouldn't be longer than
+# 20", "not under 45"), a bound is the other side's.
+def _under(current: int, n: int) -> int:
+    return current if current < n else max(5, n - 5)
+
+
+def _at_most(current: int, n: int) -> int:
+    return min(current, n)
+
+
+def _over(current: int, n: int) -> int:
+    return current if current > n else min(180, n + 5)
+
+
+def _at_least(current: int, n: int) -> int:
+    return max(current, n)
+
+
+_BOUNDS = (  # (the words before the length, its rule, the rule when negated)
     (re.compile(r"\b(?:under|less than|shorter than|below)\s+(?:about\s+)?$", re.I),
-     lambda current, n: current if current < n else max(5, n - 5)),
-    (re.compile(r"\b(?:at most|no more than|no longer than|not (?:more|longer) than|max(?:imum)?|"
-                r"up to|within)\s+(?:about\s+)?$", re.I),
-     lambda current, n: min(current, n)),
+     _under, _at_least),
+    (re.compile(r"\b(?:at most|max(?:imum)?|up to|within)\s+(?:about\s+)?$", re.I),
+     _at_most, _at_most),
     (re.compile(r"\b(?:over|more than|longer than|above)\s+(?:about\s+)?$", re.I),
-     lambda current, n: current if current > n else min(180, n + 5)),
-    (re.compile(r"\b(?:at least|no less than|no shorter than|not (?:less|shorter) than|"
-                r"min(?:imum)?)\s+(?:about\s+)?$", re.I),
-     lambda current, n: max(current, n)),
+     _over, _at_most),
+    (re.compile(r"\b(?:at least|min(?:imum)?)\s+(?:about\s+)?$", re.I),
+     _at_least, _at_least),
 )
+_NEGATED_BOUND = re.compile(r"(?:\b(?:not|no|never|nothing)|n't)\s+(?:\w+\s+){0,2}$", re.I)
 _BETWEEN = re.compile(rf"\bbetween\s+({NUMBER})\s*(?:s|secs?|seconds?)?\s+and\s+({NUMBER})\s*"
                       rf"(?:s|secs?|seconds?)\b", re.I)
 _LENGTH_TALK = re.compile(r"\b(?:long|length|longer|shorter|seconds?|secs?|duration|runtime|"
@@ -199,8 +216,7 @@ def _duration(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: 
             return _set_length(plan, min(high_s, max(low_s, current)), current)
     stated = find_durations(clause)
     for found in stated:
-        before = clause[max(0, found.start - 25):found.start]
-        bound = next((rule for pattern, rule in _BOUNDS if pattern.search(before)), None)
+        bound = _bound(clause[max(0, found.start - 40):found.start])
         if bound is not None:
             targets.append(bound(current, found.seconds))
             continue
@@ -238,6 +254,14 @@ _TEXT_LENGTH = re.compile(
     rf"\b(?:shorter|longer|short|long|shorten|lengthen)\s+(?:\w+\s+)?{_TEXT_UNIT}\b"
     rf"|\b{_TEXT_UNIT}(?:\s+\w+){{0,3}}?\s+(?:too long|too short|shorter|longer|shortened|"
     rf"lengthened)\b")
+
+
+def _bound(before: str) -> Callable[[int, int], int] | None:
+    """The rule of the bound that ``before``, the words before a length, ends with."""
+    for pattern, rule, negated in _BOUNDS:
+        if found := pattern.search(before):
+            return negated if _NEGATED_BOUND.search(before[:found.start()]) else rule
+    return None
 
 
 def _relative_length(low: str, current: int) -> int | None:

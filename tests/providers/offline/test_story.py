@@ -149,7 +149,11 @@ def test_asking_for_a_shorter_ad_still_shortens_it(message: str) -> None:
     ("keep it under 20 seconds", 15), ("shorter than 20 s", 15), ("no more than 15 seconds", 15),
     ("max 15s", 15), ("it should be under a minute", 30), ("up to 45 seconds", 30),
     ("at least 45 seconds", 45), ("longer than 40 seconds", 45), ("more than 10 seconds", 30),
-    ("between 15 and 20 seconds", 20), ("between 40 and 60 seconds", 40)])
+    ("between 15 and 20 seconds", 20), ("between 40 and 60 seconds", 40),
+    # A negated bound is the other bound.
+    ("it shouldn't be longer than 20 seconds", 20), ("don't make it longer than 20 seconds", 20),
+    ("not over 20 seconds", 20), ("nothing over 20 seconds", 20), ("no less than 45 seconds", 45),
+    ("it must not be shorter than 45 seconds", 45)])
 def test_a_bound_on_the_length_is_met_by_the_nearest_length_inside_it(
         message: str, seconds: int) -> None:
     _, story = _story(duration=30)
