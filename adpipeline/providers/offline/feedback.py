@@ -21,7 +21,7 @@ from ..shared.intent import REGENERATE as _REGENERATE
 from ..shared.intent import asked_action
 from ..shared.sound_feedback import sound_changes
 from .brief import known_family_words
-from .image_feedback import image_clause, named_item
+from .image_feedback import image_clause, named_item, praises
 from .language import correct_typos, extract_quotes, restore_quotes, split_clauses
 from .story_feedback import FRAMEWORK_NAMES, story_clause
 from .story_wording import StoryPlan
@@ -109,8 +109,9 @@ def interpret(stage: StageName, text: str, item: int | None, story: Story | None
         changes, said = _video_changes(masked)
         help_text = _VIDEO_HELP
     else:
+        praised = praises(clauses)
         for raw, clause in zip(raw_clauses, clauses, strict=True):
-            if not image_clause(clause, story, changes, said) and not _is_meta(clause) and \
+            if not image_clause(clause, story, changes, said, praised) and not _is_meta(clause) and \
                     named_item(clause, story, stage) is None:
                 unmapped.append(restore_quotes(raw, quotes))
         found = named_item(masked, story, stage)

@@ -14,6 +14,7 @@ import re
 from ...adjustments import Changes
 from ...media.colors import find_color
 from ...models import Story
+from .language import negated_before
 from .references import LAST, find_reference, find_sheet
 from .vocabulary import TIMES_OF_DAY, find_setting, find_word
 
@@ -24,27 +25,44 @@ _DRESS = re.compile(r"\b(?:dress|put|clothe)\s+(?:him|her|them|the (?:character|
                     r"woman|man|girl|boy|model|runner|hiker|lead|actor))\s+in\b", re.I)
 _PRODUCT = re.compile(r"\b(?:product|bottle|can|packaging|pack|box|shoe|shoes|sneakers?|phone|"
                       r"cup|mug|tube|car|bike|device|label)\b", re.I)
+#: "It's so bright" told with praise ("and sunny", "I love it") describes the light, it
+#: does not complain about it.
+_PRAISE = re.compile(r"\b(?:love|like|perfect|great|beautiful|gorgeous|stunning|amazing|awesome|"
+                     r"lovely|cinematic|moody|cheerful|sunny)\b", re.I)
+_WHOLE_PRAISE = re.compile(r"(?:i )?(?:love|like) it|perfect|great|beautiful|gorgeous|stunning|"
+                           r"amazing|awesome|lovely|nice", re.I)
+_DESCRIBED_LIGHT = re.compile(r"\b(?:it'?s|is|looks|seems) (?:so|very|really) (?:dark|bright)\b")
 _STRONG = re.compile(r"\b(?:way|much|far|very|really|a lot|super|so|extremely|too)\b", re.I)
 
 
-def image_clause(clause: str, story: Story | None, changes: Changes, said: list[str]) -> bool:
+def praises(clauses: list[str]) -> bool:
+    """Whether one of a message's ``clauses`` praises the whole ("I love it", "perfect")."""
+    return any(_WHOLE_PRAISE.fullmatch(clause.strip(" !.")) for clause in clauses)
+
+
+def image_clause(clause: str, story: Story | None, changes: Changes, said: list[str],
+                 praised: bool = False) -> bool:
     """Read one clause into ``changes`` (adjustments) and ``said``; return whether
-    anything was understood."""
+    anything was understood. ``praised``: the message :func:`praises` the whole."""
     low = clause.lower()
     found = False
     steps = 2 if re.search(r"\b(?:way|much|far|a lot|super|extremely)\b", low) else 1
     # "It's so dark" is a complaint; "make it very dark" is a wish: only the first is read.
     complaint = r"(?:not (?:so|too)|(?:it'?s|is|looks|seems) (?:so|very|really|quite|rather|a bit))"
+    if praised or any(not negated_before(low, m.start(), 3) for m in _PRAISE.finditer(low)):
+        light = _DESCRIBED_LIGHT.sub(" ", low)
+    else:
+        light = low
     if re.search(rf"\b(?:too dark|underexposed|brighter|lighter|more light|sunnier|less dark|"
                  rf"brighten|lighten|light it up|can'?t see|gloomy|murky|dim|{complaint} dark)\b",
-                 low) and not re.search(rf"\b(?:too (?:bright|light)|overexposed|"
-                                        rf"{complaint} bright)\b", low):
+                 light) and not re.search(rf"\b(?:too (?:bright|light)|overexposed|"
+                                         rf"{complaint} bright)\b", light):
         changes.brightness = (changes.brightness or 0) + steps
         said.append("brighten it" if steps == 1 else "brighten it a lot")
         found = True
     elif re.search(rf"\b(?:too bright|too light|overexposed|darker|moodier|dimmer|less bright|"
                    rf"darken|blown out|tone down the light|very dark|really dark|"
-                   rf"{complaint} bright)\b", low):
+                   rf"{complaint} bright)\b", light):
         changes.brightness = (changes.brightness or 0) - steps
         said.append("darken it" if steps == 1 else "darken it a lot")
         found = True

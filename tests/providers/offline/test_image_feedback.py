@@ -93,6 +93,19 @@ def test_light_feedback_moves_luminance_the_right_way(message: str, direction: i
     assert (after - before) * direction > 4
 
 
+@pytest.mark.parametrize("message", [
+    "it's so bright, I love it", "it's so bright and sunny, perfect", "I like that it's so bright",
+    "it's so dark and cinematic, great"])
+def test_praise_of_the_light_leaves_the_light_alone(message: str) -> None:
+    assert interpret("storyboard", message, None, None).changes.brightness is None
+
+
+@pytest.mark.parametrize("message", [
+    "I don't like that it's so dark", "love the outfit, but it's so dark"])
+def test_a_complaint_about_the_light_is_read_beside_other_praise(message: str) -> None:
+    assert interpret("storyboard", message, None, None).changes.brightness == 1
+
+
 def test_washed_out_more_punch_adds_saturation_and_contrast() -> None:
     changes = interpret("storyboard", "looks washed out, more punch", None, None).changes
     before, after = pixels(frame()), pixels(frame(adjustments=Adjustments().plus(changes)))
