@@ -51,7 +51,7 @@ def form_options(content: dict[str, Any]) -> dict[str, Any]:
     duration = content.get("duration")
     if duration in ("", None):
         duration = None
-    elif isinstance(duration, str) and duration.strip().isdigit():
+    elif isinstance(duration, str) and duration.strip().isdecimal():  # not isdigit: int() refuses "²"
         duration = int(duration)
     else:
         raise InvalidInput("The length is a whole number of seconds, 5 to 180, "

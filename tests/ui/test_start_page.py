@@ -23,7 +23,7 @@ json_values = st.recursive(
 )
 
 
-@given(brief=json_values | st.text(), duration=json_values | st.sampled_from(["", "30", " 45 "]),
+@given(brief=json_values | st.text(), duration=json_values | st.sampled_from(["", "30", " 45 ", "²"]),
        aspect=json_values | st.sampled_from(["", *ASPECTS]))
 def test_the_form_is_either_refused_plainly_or_turned_into_valid_options(
         brief: Any, duration: Any, aspect: Any) -> None:
