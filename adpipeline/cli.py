@@ -279,7 +279,7 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def _serve(args: argparse.Namespace) -> int:
-    for module in ("voila", "anywidget", "ipywidgets"):
+    for module in ("voila", "ipykernel", "anywidget", "ipywidgets"):
         if importlib.util.find_spec(module) is None:
             raise AdPipelineError(f"{module} is not installed: pip install 'adpipeline[jupyter]' "
                                   "to review in a browser.")

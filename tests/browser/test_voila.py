@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ import adpipeline as ap
 from .harness import CHROMIUM, Browser, free_port, own_or_shared_browser, wait_until
 
 BRIEF = "10 s ad for Aurora, a reusable water bottle"
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 #: What must never show on the page: the notebook's code, or a traceback.
 CODE_MARKERS = ("import adpipeline", "ap.resume", "QUERY_STRING", "def show_app", "Traceback")
 
@@ -281,10 +283,13 @@ def test_serve_help_and_refusals(tmp_path: Path) -> None:
     assert result.returncode == 1 and "choose another --port" in result.stderr, result.stderr
 
 
-def test_serve_without_voila_says_what_to_install(tmp_path: Path) -> None:
-    hide_voila = ("import sys; sys.modules['voila'] = None; from adpipeline.cli import main; "
-                  "sys.exit(main(sys.argv[1:]))")
-    result = _serve("serve", "--no-browser", home=tmp_path, code=hide_voila)
+@pytest.mark.parametrize("missing", ["voila", "ipykernel"])  # voila runs the app in a kernel
+def test_serve_without_voila_says_what_to_install(tmp_path: Path, missing: str) -> None:
+    hide = (f"import sys; sys.modules[{missing!r}] = None; from adpipeline.cli import main; "
+            "sys.exit(main(sys.argv[1:]))")
+    result = _serve("serve", "--no-browser", home=tmp_path, code=hide)
     assert result.returncode == 1
-    assert result.stderr == ("adpipeline: error: voila is not installed: pip install "
+    assert result.stderr == (f"adpipeline: error: {missing} is not installed: pip install "
                              "'adpipeline[jupyter]' to review in a browser.\n")
+    extra = tomllib.loads(PYPROJECT.read_text())["project"]["optional-dependencies"]["jupyter"]
+    assert any(requirement.startswith(missing) for requirement in extra)
