@@ -341,6 +341,16 @@ def test_an_output_that_fails_to_download_for_now_is_not_paid_for_again(
     assert len(replicate.created()) == 3  # each sheet's prediction paid for once
 
 
+def test_a_download_that_runs_out_of_time_is_not_paid_for_again(
+        replicate: FakeReplicate, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(replicate_client, "_DOWNLOAD_DEADLINE_S", 1.0)  # the call has 300 s
+    p = ap.start(BRIEF, providers={"image": "replicate"}, home=home)
+    replicate.stall("download", 2.0)
+    with pytest.raises(ap.ProviderError, match="took longer than"):
+        p.story.approve()
+    assert len(replicate.created()) == 3  # the slow one's prediction is not made again
+
+
 def test_a_retry_after_past_the_deadline_does_not_hold_the_call(
         replicate: FakeReplicate, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(replicate_client._DEADLINE_S, "image", 2.0)

@@ -409,8 +409,10 @@ class ReplicateProvider:
                 return
             except ProviderError as exc:
                 left = deadline - (time.monotonic() - started)
-                if not exc.transient or left <= 0:
+                if not exc.transient:
                     raise
+                if left <= 0:  # and not by the gateway either
+                    raise ProviderError(str(exc), status=exc.status) from None
                 time.sleep(min(left, 1.0))
 
     def _trusted(self, url: str) -> bool:
