@@ -196,6 +196,9 @@ _BOUNDS = (  # (the words before the length, its rule, the rule when negated)
      _at_least, _at_least),
 )
 _NEGATED_BOUND = re.compile(r"(?:\b(?:not|no|never|nothing)|n't)\s+(?:\w+\s+){0,2}$", re.I)
+#: After a bound, says it is what the person does not want: "over 20 s is too long".
+_UNWANTED_BOUND = re.compile(r"^\s*(?:is|feels|seems|would be)?\s*(?:way |much )?too (?:long|short)\b",
+                             re.I)
 _BETWEEN = re.compile(rf"\bbetween\s+({NUMBER})\s*(?:s|secs?|seconds?)?\s+and\s+({NUMBER})\s*"
                       rf"(?:s|secs?|seconds?)\b", re.I)
 _LENGTH_TALK = re.compile(r"\b(?:long|length|longer|shorter|seconds?|secs?|duration|runtime|"
@@ -216,7 +219,7 @@ def _duration(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: 
             return _set_length(plan, min(high_s, max(low_s, current)), current)
     stated = find_durations(clause)
     for found in stated:
-        bound = _bound(clause[max(0, found.start - 40):found.start])
+        bound = _bound(clause[max(0, found.start - 40):found.start], clause[found.end:])
         if bound is not None:
             targets.append(bound(current, found.seconds))
             continue
@@ -256,11 +259,14 @@ _TEXT_LENGTH = re.compile(
     rf"lengthened)\b")
 
 
-def _bound(before: str) -> Callable[[int, int], int] | None:
-    """The rule of the bound that ``before``, the words before a length, ends with."""
+def _bound(before: str, after: str) -> Callable[[int, int], int] | None:
+    """The rule of the bound that ``before``, the words before a length, ends with
+    (``after``: the words after it)."""
     for pattern, rule, negated in _BOUNDS:
         if found := pattern.search(before):
-            return negated if _NEGATED_BOUND.search(before[:found.start()]) else rule
+            other_way = bool(_NEGATED_BOUND.search(before[:found.start()])) != bool(
+                _UNWANTED_BOUND.match(after))
+            return negated if other_way else rule
     return None
 
 

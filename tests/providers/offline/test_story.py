@@ -153,7 +153,9 @@ def test_asking_for_a_shorter_ad_still_shortens_it(message: str) -> None:
     # A negated bound is the other bound.
     ("it shouldn't be longer than 20 seconds", 20), ("don't make it longer than 20 seconds", 20),
     ("not over 20 seconds", 20), ("nothing over 20 seconds", 20), ("no less than 45 seconds", 45),
-    ("it must not be shorter than 45 seconds", 45)])
+    ("it must not be shorter than 45 seconds", 45),
+    # So is one said to be too much.
+    ("anything over 20 seconds is too long", 20), ("under 45 seconds is way too short", 45)])
 def test_a_bound_on_the_length_is_met_by_the_nearest_length_inside_it(
         message: str, seconds: int) -> None:
     _, story = _story(duration=30)
