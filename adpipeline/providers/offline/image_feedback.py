@@ -31,7 +31,7 @@ _PRAISE = re.compile(r"\b(?:love|like|perfect|great|beautiful|gorgeous|stunning|
                      r"lovely|cinematic|moody|cheerful|sunny)\b", re.I)
 _WHOLE_PRAISE = re.compile(r"(?:i )?(?:love|like) it|perfect|great|beautiful|gorgeous|stunning|"
                            r"amazing|awesome|lovely|nice", re.I)
-_DESCRIBED_LIGHT = re.compile(r"\b(?:it'?s|is|looks|seems) (?:so|very|really) (?:dark|bright)\b")
+_DESCRIBED_LIGHT = re.compile(r"\b(?:(?:it'?s|is|looks|seems) )?(?:so|very|really) (?:dark|bright)\b")
 _STRONG = re.compile(r"\b(?:way|much|far|very|really|a lot|super|so|extremely|too)\b", re.I)
 
 
@@ -54,15 +54,16 @@ def image_clause(clause: str, story: Story | None, changes: Changes, said: list[
     else:
         light = low
     if re.search(rf"\b(?:too dark|underexposed|brighter|lighter|more light|sunnier|less dark|"
-                 rf"brighten|lighten|light it up|can'?t see|gloomy|murky|dim|{complaint} dark)\b",
-                 light) and not re.search(rf"\b(?:too (?:bright|light)|overexposed|"
+                 rf"brighten|lighten|light it up|can'?t see|gloomy|murky|dim|very bright|"
+                 rf"really bright|{complaint} dark)\b",
+                 light) and not re.search(rf"\b(?:too (?:bright|light)|so bright|overexposed|"
                                          rf"{complaint} bright)\b", light):
         changes.brightness = (changes.brightness or 0) + steps
         said.append("brighten it" if steps == 1 else "brighten it a lot")
         found = True
     elif re.search(rf"\b(?:too bright|too light|overexposed|darker|moodier|dimmer|less bright|"
                    rf"darken|blown out|tone down the light|very dark|really dark|"
-                   rf"{complaint} bright)\b", light):
+                   rf"so bright|{complaint} bright)\b", light):
         changes.brightness = (changes.brightness or 0) - steps
         said.append("darken it" if steps == 1 else "darken it a lot")
         found = True

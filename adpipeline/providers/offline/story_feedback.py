@@ -15,10 +15,12 @@ holds the ones that turn knobs (tone, focus, length, framework, platform, colour
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 
 from ...models import Story
+from ..shared.timing import MIN_SCENES, most_scenes
 from .brief import platform_and_aspect
 from .language import NUMBER, find_durations, number_value
 from .story_wording import (
@@ -211,6 +213,8 @@ def _duration(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: 
     if re.search(r"\bscenes?\b|\bframes?\b", low) and not re.search(
             r"\b(?:seconds?|secs?|minutes?|long|length)\b", low):
         return False
+    if _PER_SCENE.search(low):
+        return _scene_length(plan, clause, current)
     targets: list[int] = []
     between = _BETWEEN.search(clause)
     if between:
@@ -268,6 +272,34 @@ def _bound(before: str, after: str) -> Callable[[int, int], int] | None:
                 _UNWANTED_BOUND.match(after))
             return negated if other_way else rule
     return None
+
+
+# "each scene under 5 seconds": the length of a scene, so a number of scenes.
+_PER_SCENE = re.compile(r"\b(?:each|every|per|any|a single|one|no)\s+(?:scene|shot|frame)s?\b")
+
+
+def _scene_length(plan: StoryPlan, clause: str, current: int) -> bool:
+    stated = find_durations(clause)
+    if not stated or stated[0].seconds <= 0:
+        return False
+    seconds = stated[0].seconds
+    before = clause[max(0, stated[0].start - 25):stated[0].start]
+    negated = re.search(r"\b(?:no|not|none)\b|n't\b", clause, re.I)
+    if re.search(r"\b(?:over|longer than|more than)\s+(?:about\s+)?$", before, re.I):
+        wanted = math.floor(current / seconds) + (1 if negated else 0)  # "no scene over 6 s"
+    elif re.search(r"\b(?:under|less than|shorter than|below)\s+(?:about\s+)?$", before, re.I):
+        wanted = math.floor(current / seconds) + 1
+    elif re.search(r"\b(?:at most|no more than|no longer than|max(?:imum)?|up to|within)\s+"
+                   r"(?:about\s+)?$", before, re.I):
+        wanted = math.ceil(current / seconds)
+    else:
+        wanted = round(current / seconds)
+    scenes = max(MIN_SCENES, min(most_scenes(current), wanted))
+    plan.changes.scenes = scenes
+    limit = (f", the most a {current} s ad holds" if scenes < wanted
+             else ", the fewest it takes" if scenes > wanted else "")
+    plan.said.append(f"use {scenes} scenes{limit} (about {current / scenes:.2g} s each)")
+    return True
 
 
 def _relative_length(low: str, current: int) -> int | None:

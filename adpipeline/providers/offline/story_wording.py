@@ -171,6 +171,14 @@ _CTA_CUE = re.compile(
     re.I)
 
 
+# "The call to action is boring / too long / fine": a verdict on it, not its new words.
+_JUDGEMENT = re.compile(
+    r"(?:too|so|very|really|quite|a bit|kind of|not|boring|bland|weak|bad|lame|meh|generic|vague|"
+    r"unclear|confusing|pushy|salesy|cheesy|long|wordy|fine|good|great|ok|okay|perfect|nice)\b",
+    re.I)
+_PRAISE = re.compile(r"(?:fine|good|great|ok|okay|perfect|nice|really good|so good)\b", re.I)
+
+
 def read_cta(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: Story | None,
              whole: str) -> bool:
     match = _CTA_CUE.search(clause)
@@ -183,7 +191,11 @@ def read_cta(plan: StoryPlan, clause: str, low: str, quotes: list[str], story: S
         return False
     if len(text) < 2:
         return False
-    if re.fullmatch(r"(?:stronger|clearer|better|punchier|shorter|more urgent)", text, re.I):
+    judged = match.group("a") and not _quote(raw, quotes) and _JUDGEMENT.match(text)
+    if judged and _PRAISE.match(text):
+        return False  # "the call to action is fine": nothing to change
+    if judged or re.fullmatch(r"(?:stronger|clearer|better|punchier|shorter|more urgent)", text,
+                              re.I):
         plan.changes.cta = None
         plan.said.append("write a clearer call to action")
         return True

@@ -85,7 +85,8 @@ def test_outfit_recolour_leaves_a_frame_without_a_character_untouched() -> None:
 @pytest.mark.parametrize(("message", "direction"), [
     ("frame 2 is way too dark", 1), ("darken it", -1), ("way too bright", -1),
     ("shift it to nighttime", -1), ("not so bright", -1), ("not so dark please", 1),
-    ("it's so dark", 1), ("it looks a bit bright", -1), ("make it very dark", -1)])
+    ("it's so dark", 1), ("it looks a bit bright", -1), ("make it very dark", -1),
+    ("make it very bright", 1), ("so bright I can't see", -1)])
 def test_light_feedback_moves_luminance_the_right_way(message: str, direction: int) -> None:
     changes = interpret("storyboard", message, None, None).changes
     adjustments = Adjustments().plus(changes)

@@ -163,6 +163,26 @@ def test_a_bound_on_the_length_is_met_by_the_nearest_length_inside_it(
     assert plan.changes.duration_s == seconds, plan.reply
 
 
+@pytest.mark.parametrize(("message", "longest"), [
+    ("keep each scene under 5 seconds", 5.0), ("no scene longer than 6 seconds", 6.0)])
+def test_a_scene_length_changes_the_scenes_not_the_ad(message: str, longest: float) -> None:
+    brief, story = _story(duration=30)
+    revised = _revise(brief, story, message)
+    assert sum(s.duration_s for s in revised.scenes) == 30
+    assert len(revised.scenes) >= len(story.scenes)
+    assert max(s.duration_s for s in revised.scenes) <= longest
+
+
+@pytest.mark.parametrize("message", ["the call to action is too long", "the cta is boring",
+                                     "the call to action is not clear"])
+def test_a_verdict_on_the_call_to_action_rewrites_it_rather_than_quoting_it(message: str) -> None:
+    _, story = _story()
+    plan = interpret("story", message, None, story)
+    assert plan.understood and "cta" in plan.changes.model_dump()
+    assert plan.changes.cta is None  # a new one is written, not the verdict as the line
+    assert interpret("story", "the cta is fine", None, story).changes.model_dump() == {}
+
+
 def test_pacing_feedback_changes_the_number_and_length_of_scenes() -> None:
     brief, story = _story()
     faster = _revise(brief, story, "faster pace")
