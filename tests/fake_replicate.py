@@ -79,7 +79,7 @@ class FakeReplicate:
     retry_after: str = ""
     #: Queued model failures: the next predictions end "failed" with this error text.
     model_errors: list[str] = field(default_factory=list)
-    #: Queued slow answers: (kind, seconds), kind as for ``failures``.
+    #: Queued slow answers: (kind, seconds), kind as for ``failures`` or "cancel".
     stalls: list[tuple[str, float]] = field(default_factory=list)
     #: Queued byte counts: the next outputs are cut to this many bytes.
     cut_outputs: list[int] = field(default_factory=list)
@@ -91,6 +91,9 @@ class FakeReplicate:
     #: the model's latest version's OpenAPI schema.
     inputs: dict[str, tuple[dict[str, Any], list[str]]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Cancel requests being answered now, and the most there were at once.
+    cancels_in_flight: int = 0
+    most_cancels_in_flight: int = 0
 
     def fail(self, kind: str, status: int, detail: str = "") -> None:
         """Answer the next request of ``kind`` with ``status``."""
@@ -292,6 +295,14 @@ def serve(token: str) -> Iterator[FakeReplicate]:
                 record = self._record()  # on arrival, even if the client gives up waiting
             if self.path.startswith("/v1/models/") or self.path == "/v1/predictions":
                 self._stall("create")
+            elif self.path.endswith("/cancel"):
+                with fake.lock:
+                    fake.cancels_in_flight += 1
+                    fake.most_cancels_in_flight = max(fake.most_cancels_in_flight,
+                                                      fake.cancels_in_flight)
+                self._stall("cancel")
+                with fake.lock:
+                    fake.cancels_in_flight -= 1
             held = None
             with fake.lock:
                 if not self._authorized(record):

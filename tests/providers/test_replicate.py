@@ -481,6 +481,23 @@ def test_a_prediction_still_running_at_the_deadline_is_canceled(
     assert prediction["status"] == "canceled"
 
 
+def test_a_videos_running_clips_are_all_canceled_at_once(
+        replicate: FakeReplicate, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    story = write_story(Brief.create(prompt="ad for Aurora, a bottle", duration_s=7), None, [], 1)
+    monkeypatch.setitem(replicate_client._DEADLINE_S, "video", 1.0)
+    replicate.polls = 10**6  # no clip ever finishes
+    for _ in story.scenes:
+        replicate.stall("cancel", 0.8)  # a slow API: one after another, each adds its wait
+    request = VideoRequest(story=story, width=320, height=180, fps=12, preset="ultrafast")
+    with pytest.raises(ap.ProviderError, match=r"canceled, so it stops billing"):
+        replicate_provider("video").render(
+            request, [png(COLORS[i], (640, 360)) for i in range(len(story.scenes))], tmp_path,
+            lambda *r: None)
+    assert len(replicate.created()) == len(story.scenes) > 1
+    assert all(p["status"] == "canceled" for p in replicate.created())
+    assert replicate.most_cancels_in_flight == len(story.scenes)
+
+
 def test_oversized_output_is_refused(replicate: FakeReplicate,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(replicate_client, "_MAX_IMAGE_BYTES", 100)

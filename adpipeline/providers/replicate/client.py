@@ -283,14 +283,21 @@ class ReplicateProvider:
             future.result()  # the first failure, once every create has ended
 
     def _cancel_running(self, client: Any, predictions: list[Any]) -> list[str]:
-        """Cancel the predictions not yet finished; the ids of those canceled."""
-        canceled = []
-        for prediction in predictions:
-            if prediction is not None and getattr(prediction, "status", None) not in _TERMINAL:
-                with contextlib.suppress(Exception):
-                    client.predictions.cancel(prediction.id)
-                    canceled.append(str(prediction.id))
-        return canceled
+        """Cancel the predictions not yet finished, all at once (each cancel may take its
+        own few seconds, past the deadline); the ids of those canceled."""
+        running = [p for p in predictions
+                   if p is not None and getattr(p, "status", None) not in _TERMINAL]
+
+        def cancel(prediction: Any) -> str | None:
+            with contextlib.suppress(Exception):  # best effort: the call's error comes first
+                client.predictions.cancel(prediction.id)
+                return str(prediction.id)
+            return None
+
+        if not running:
+            return []
+        with ThreadPoolExecutor(max_workers=min(len(running), _MAX_STARTS)) as pool:
+            return [i for i in pool.map(cancel, running) if i is not None]
 
     def _wait(
         self, client: Any, predictions: list[Any], on_done: Callable[[int], None] | None
