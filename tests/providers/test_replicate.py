@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -363,6 +364,21 @@ def test_a_retry_after_past_the_deadline_does_not_hold_the_call(
     p.story.approve()
     assert p.reference_images.status == "review"
     assert max(waits) <= 2.0  # nothing waited past its call's 2 s deadline
+
+
+def test_nothing_is_sent_once_the_calls_deadline_has_passed(
+        replicate: FakeReplicate, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(replicate_client._DEADLINE_S, "image", 1.0)
+    p = ap.start(BRIEF, providers={"image": "replicate"}, home=home)
+    replicate.polls = 3
+    for _ in range(30):  # an outage longer than the call: every check answered 503
+        replicate.fail("poll", 503)
+    monkeypatch.setattr("time.sleep", lambda s: threading.Event().wait(0.3))  # short waits
+    with pytest.raises(ap.ProviderError, match="deadline passed"):
+        p.story.approve()
+    # The replicate client retries a 503 up to ten times per check (three checks at
+    # once, 0.3 s apart): at the 1 s deadline it stopped asking, well short of 30.
+    assert len(replicate.failures) >= 10
 
 
 def test_bad_token_is_a_clear_error(replicate: FakeReplicate, home: Path,

@@ -18,6 +18,8 @@ OUTSIDE_A_CALL_S = 60.0
 #: A cancel is what stops the billing, and it is often sent just after the call's
 #: deadline: it gets this long of its own.
 CANCEL_TIMEOUT_S = 10.0
+#: What :func:`~adpipeline.providers.gateway.remaining` says once a deadline has passed.
+_PASSED_S = 0.05
 
 
 class DeadlineTransport:
@@ -31,6 +33,12 @@ class DeadlineTransport:
             left = CANCEL_TIMEOUT_S
         else:
             left = remaining(OUTSIDE_A_CALL_S)
+            if left <= _PASSED_S:
+                # The replicate client retries a 429/503/504 again and again, with waits
+                # between: once the call's deadline has passed, nothing more is sent.
+                import httpx
+
+                raise httpx.ReadTimeout("this call's deadline passed", request=request)
         asked = request.extensions.get("timeout") or {}
         request.extensions["timeout"] = {
             phase: left if asked.get(phase) is None else min(asked[phase], left)
