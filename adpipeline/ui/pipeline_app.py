@@ -132,8 +132,9 @@ class PipelineApp(ipywidgets.VBox):  # type: ignore[misc]
         """Show ``stage``'s panel (it stays until the session moves to another stage)."""
         if stage not in STAGES:
             raise InvalidInput(f"unknown stage {stage!r}: choose one of {', '.join(STAGES)}.")
+        panel = self._panel(stage)  # type: ignore[arg-type]
         self.viewing = stage  # type: ignore[assignment]
-        self.children = [self.header, self._panel(self.viewing)]
+        self.children = [self.header, panel]
         if hasattr(self, "header"):
             self.header.viewing = self.viewing
         self._deliver()
@@ -169,9 +170,12 @@ class PipelineApp(ipywidgets.VBox):  # type: ignore[misc]
             panel.chat.typed = ""
 
     def _panel(self, stage: StageName) -> StagePanel:
-        if stage not in self._panels:
-            self._panels[stage] = StagePanel(self._pipeline[stage], live=self._live)
-        return self._panels[stage]
+        # Under the lock: the poller may be making this panel while code on the kernel's
+        # thread reads ``app.panel``, and two panels for one stage lose what one was given.
+        with self._live.lock:
+            if stage not in self._panels:
+                self._panels[stage] = StagePanel(self._pipeline[stage], live=self._live)
+            return self._panels[stage]
 
     def close(self) -> None:
         for panel in getattr(self, "_panels", {}).values():  # absent if __init__ failed
