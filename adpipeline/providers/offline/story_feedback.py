@@ -168,6 +168,8 @@ _CURRENT_AFTER = re.compile(r"^\s*(?:now|currently|at the moment|right now|long 
 _BARE_TARGET = re.compile(
     rf"\b(?:to be|be|make it|to|at|into|need|want|should be|down to|up to|around|about|"
     rf"exactly|only)\s+({NUMBER})\b(?!\s*(?:%|scenes?|words?|frames?|shots?|x\b|times))", re.I)
+
+
 # "under 20 seconds", "at least 45 s": a bound, met by the current length or by the
 # nearest round length inside it. Negated ("no more than 20", "shouldn't be longer than
 # 20", "not under 45"), a bound is the other side's.
