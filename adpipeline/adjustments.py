@@ -73,7 +73,8 @@ class Adjustments(SnapshotModel):
     def __setattr__(self, name: str, value: Any) -> None:
         super().__setattr__(name, value)
         if name in type(self).model_fields and name not in self._order:
-            self._order.append(name)
+            # A new list, not an append: a shallow ``model_copy`` shares this one.
+            self._order = [*self._order, name]
 
     @model_serializer(mode="wrap")
     def _only_what_was_asked(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:

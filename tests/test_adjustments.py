@@ -116,3 +116,12 @@ def test_a_plan_the_stage_cannot_use_is_refused_and_changes_nothing(
     monkeypatch.setattr(OfflineTextProvider, "interpret", lambda *args: Plan())
     with unchanged(pipeline), pytest.raises(ap.ProviderError, match="speed_factor"):
         pipeline.story.feedback("make the voice much faster")
+
+
+def test_a_copy_keeps_its_own_order_of_asking() -> None:
+    first = Adjustments(brightness=1)
+    copy = first.model_copy()
+    copy.warmth = 1
+    first.color, first.warmth = "red", 2
+    assert list(first.model_dump()) == ["brightness", "color", "warmth"]
+    assert list(copy.model_dump()) == ["brightness", "warmth"]
